@@ -1,0 +1,52 @@
+"""Samling: the application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from . import config as config_module
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the portal: config → db → login → csrf → babel → blueprints → errors → cli."""
+    app = Flask(
+        __name__,
+        template_folder=str(config_module.ROOT / "templates"),
+        static_folder=str(config_module.ROOT / "static"),
+        instance_path=str(config_module.ROOT / "instance"),
+    )
+    app.config.update(config_module.load(overrides))
+    _secure_cookies(app)
+
+    from . import auth, csrf, db, errors, i18n, views
+    from .blueprints import account, public
+    from .cli import register_cli
+
+    db.init_app(app)
+    auth.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    views.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(account.bp)
+    errors.init_app(app)
+    register_cli(app)
+    return app
+
+
+def _secure_cookies(app: Flask) -> None:
+    """HttpOnly + SameSite always; Secure and the __Host- prefix when served over https."""
+    secure = bool(app.config["SESSION_COOKIE_SECURE"])
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_NAME="__Host-samling" if secure else "samling",
+        SESSION_COOKIE_PATH="/",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_NAME="__Host-samling-remember" if secure else "samling-remember",
+    )

@@ -1,0 +1,225 @@
+"""Queries for the public view of assemblies: lists, one assembly, one recommendation."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from .errors import NotFound
+from .models import (
+    Assembly,
+    AssemblyStatus,
+    Comment,
+    CommentStatus,
+    CommitteeInput,
+    Member,
+    MemberStatus,
+    MinorityStatement,
+    Phase,
+    PhaseKind,
+    Recommendation,
+    RecommendationStatus,
+    SupportLevel,
+    SupportVote,
+)
+
+T = TypeVar("T")
+PUBLIC_STATUSES = (AssemblyStatus.ACTIVE, AssemblyStatus.CONCLUDED)
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+@dataclass
+class AssemblyFilter:
+    phase: PhaseKind | None = None
+    status: AssemblyStatus | None = None
+    year: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.phase or self.status or self.year)
+
+
+def _public_assemblies() -> Select[tuple[Assembly]]:
+    return select(Assembly).where(Assembly.status.in_(PUBLIC_STATUSES))
+
+
+def _first_start():  # type: ignore[no-untyped-def]
+    return (
+        select(func.min(Phase.starts_on))
+        .where(Phase.assembly_id == Assembly.id)
+        .correlate(Assembly)
+        .scalar_subquery()
+    )
+
+
+def list_assemblies(
+    session: Session, filters: AssemblyFilter, today: date, page: int = 1, size: int = 10
+) -> Page[Assembly]:
+    """Public assemblies, newest first, filtered by current phase, status and start year."""
+    query = _public_assemblies()
+    if filters.status in PUBLIC_STATUSES:
+        query = query.where(Assembly.status == filters.status)
+    if filters.phase is not None:
+        query = query.where(
+            exists().where(
+                and_(
+                    Phase.assembly_id == Assembly.id,
+                    Phase.kind == filters.phase,
+                    Phase.starts_on <= today,
+                    Phase.ends_on >= today,
+                )
+            )
+        )
+    if filters.year is not None:
+        start = _first_start()
+        query = query.where(start >= date(filters.year, 1, 1), start < date(filters.year + 1, 1, 1))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, page)
+    items = session.scalars(
+        query.options(selectinload(Assembly.phases))
+        .order_by(_first_start().desc(), Assembly.id.desc())
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    return Page(list(items), page, size, total)
+
+
+def list_years(session: Session) -> list[int]:
+    """The start years that public assemblies have, newest first (for the filter)."""
+    starts = session.scalars(
+        select(func.min(Phase.starts_on))
+        .join(Assembly)
+        .where(Assembly.status.in_(PUBLIC_STATUSES))
+        .group_by(Phase.assembly_id)
+    ).all()
+    return sorted({s.year for s in starts if s is not None}, reverse=True)
+
+
+def get_assembly(session: Session, slug: str) -> Assembly:
+    """One public assembly with everything its page shows, in a fixed number of queries."""
+    assembly = session.scalar(
+        _public_assemblies()
+        .where(Assembly.slug == slug)
+        .options(
+            selectinload(Assembly.phases),
+            selectinload(Assembly.meetings),
+            selectinload(Assembly.materials),
+            selectinload(Assembly.members),
+            selectinload(Assembly.recommendations).selectinload(Recommendation.answer),
+            selectinload(Assembly.recommendations)
+            .selectinload(Recommendation.minority_statements)
+            .selectinload(MinorityStatement.signers),
+        )
+    )
+    if assembly is None:
+        raise NotFound(slug)
+    return assembly
+
+
+def public_recommendations(assembly: Assembly) -> list[Recommendation]:
+    """Recommendations the public may see (drafts published for comment, and final ones)."""
+    return [r for r in assembly.recommendations if r.status != RecommendationStatus.WORKING]
+
+
+@dataclass
+class SupportCounts:
+    support: int = 0
+    can_live_with: int = 0
+    cannot_support: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.support + self.can_live_with + self.cannot_support
+
+
+def support_counts(session: Session, recommendations: list[Recommendation]) -> dict[int, SupportCounts]:
+    """Support per recommendation: frozen counts when final, live votes otherwise (one query)."""
+    counts: dict[int, SupportCounts] = {}
+    live_ids = []
+    for rec in recommendations:
+        if rec.support_count is not None:
+            counts[rec.id] = SupportCounts(
+                rec.support_count or 0, rec.can_live_with_count or 0, rec.cannot_support_count or 0
+            )
+        else:
+            counts[rec.id] = SupportCounts()
+            live_ids.append(rec.id)
+    if live_ids:
+        rows = session.execute(
+            select(SupportVote.recommendation_id, SupportVote.level, func.count())
+            .where(SupportVote.recommendation_id.in_(live_ids))
+            .group_by(SupportVote.recommendation_id, SupportVote.level)
+        ).all()
+        for rec_id, level, n in rows:
+            setattr(counts[rec_id], SupportLevel(level).value, n)
+    return counts
+
+
+@dataclass
+class Composition:
+    """How many active members have each value of each category (no individual is shown)."""
+
+    categories: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    active: int = 0
+
+
+def panel_composition(members: list[Member]) -> Composition:
+    active = [m for m in members if m.status == MemberStatus.ACTIVE]
+    counters: dict[str, Counter[str]] = {}
+    for member in active:
+        for category, value in (member.profile or {}).items():
+            counters.setdefault(category, Counter())[value] += 1
+    return Composition(
+        {c: sorted(counter.items()) for c, counter in sorted(counters.items())}, len(active)
+    )
+
+
+@dataclass
+class RecommendationView:
+    recommendation: Recommendation
+    support: SupportCounts
+    comments: list[Comment]
+    committee_inputs: list[CommitteeInput]
+
+
+def get_recommendation(session: Session, assembly: Assembly, number: int) -> RecommendationView:
+    """One public recommendation with its support, minority statements, input and answer."""
+    rec = next((r for r in public_recommendations(assembly) if r.number == number), None)
+    if rec is None:
+        raise NotFound(f"{assembly.slug}/{number}")
+    comments = session.scalars(
+        select(Comment)
+        .where(Comment.recommendation_id == rec.id, Comment.status == CommentStatus.VISIBLE)
+        .order_by(Comment.created_at)
+    ).all()
+    inputs = session.scalars(
+        select(CommitteeInput)
+        .where(CommitteeInput.recommendation_id == rec.id)
+        .order_by(CommitteeInput.created_at)
+    ).all()
+    return RecommendationView(rec, support_counts(session, [rec])[rec.id], list(comments), list(inputs))

@@ -1,0 +1,86 @@
+"""Log in, log out, change password, end sessions everywhere."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from .. import accounts
+from ..db import get_session
+from ..errors import form_page
+from ..models import User
+from ..views import now
+from ._util import safe_next
+
+bp = Blueprint("account", __name__)
+
+
+@bp.get("/login")
+def login() -> str:
+    form = {"email": "", "next": request.args.get("next", "")}
+    return render_template("account/login.html", errors={}, form=form)
+
+
+@bp.post("/login")
+@form_page("account/login.html")
+def create_session() -> Response:
+    config = current_app.config
+    user = accounts.authenticate(
+        get_session(),
+        request.form.get("email", ""),
+        request.form.get("password", ""),
+        request.remote_addr or "unknown",
+        now(),
+        max_failures=config["LOGIN_MAX_FAILURES"],
+        lock_minutes=config["LOGIN_LOCK_MINUTES"],
+        max_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+    )
+    login_user(user)
+    flash(_("Du er logget ind."), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("account.show_account")))
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash(_("Du er logget ud."), "success")
+    return redirect(url_for("public.index"))
+
+
+@bp.get("/account")
+@login_required
+def show_account() -> str:
+    return render_template("account/account.html", errors={}, form={})
+
+
+def _me() -> User:
+    user: User = current_user._get_current_object()  # the loaded model, not the proxy
+    return user
+
+
+@bp.post("/account/password")
+@login_required
+@form_page("account/account.html")
+def change_password() -> Response:
+    user = _me()
+    accounts.change_password(
+        get_session(),
+        user,
+        request.form.get("current_password", ""),
+        request.form.get("new_password", ""),
+        hash_kind=current_app.config["PASSWORD_HASH"],
+    )
+    login_user(user)  # this device stays logged in with the new epoch; others are out
+    flash(_("Din adgangskode er ændret. Du er logget ud på alle andre enheder."), "success")
+    return redirect(url_for("account.show_account"))
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_sessions() -> Response:
+    accounts.end_all_sessions(get_session(), _me())
+    logout_user()
+    flash(_("Du er logget ud på alle enheder."), "success")
+    return redirect(url_for("account.login"))

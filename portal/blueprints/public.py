@@ -1,0 +1,125 @@
+"""Public pages: anyone may read every assembly, no account needed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import text
+from werkzeug.wrappers import Response as BaseResponse
+
+from .. import assemblies as domain
+from .. import phases
+from ..activity import list_recent_activity
+from ..db import get_session
+from ..htmx import page_or_partial
+from ..i18n import COOKIE, LANGUAGES
+from ..models import AssemblyStatus, PhaseKind
+from ..views import now, today
+from ._util import safe_next
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    session = get_session()
+    current = domain.list_assemblies(
+        session, domain.AssemblyFilter(status=AssemblyStatus.ACTIVE), today(), size=6
+    )
+    return render_template(
+        "public/index.html",
+        assemblies=current.items,
+        activity=list_recent_activity(session, now()),
+        phase_of=lambda a: phases.current_phase(a, today()),
+    )
+
+
+def _parse_filters() -> tuple[domain.AssemblyFilter, list[str]]:
+    """Read the list filters; unknown values are dropped and reported, never a crash."""
+    problems: list[str] = []
+    filters = domain.AssemblyFilter()
+    raw_phase, raw_status, raw_year = (request.args.get(k, "") for k in ("phase", "status", "year"))
+    if raw_phase:
+        try:
+            filters.phase = PhaseKind(raw_phase)
+        except ValueError:
+            problems.append(_("Ukendt fase: %(v)s", v=raw_phase))
+    if raw_status:
+        try:
+            filters.status = AssemblyStatus(raw_status)
+        except ValueError:
+            problems.append(_("Ukendt status: %(v)s", v=raw_status))
+    if raw_year:
+        if raw_year.isdigit() and 1900 < int(raw_year) < 3000:
+            filters.year = int(raw_year)
+        else:
+            problems.append(_("Ugyldigt år: %(v)s", v=raw_year))
+    return filters, problems
+
+
+@bp.get("/assemblies")
+def list_assemblies() -> Response:
+    session = get_session()
+    filters, problems = _parse_filters()
+    page_number = request.args.get("page", "1")
+    page = domain.list_assemblies(
+        session,
+        filters,
+        today(),
+        page=int(page_number) if page_number.isdigit() else 1,
+        size=current_app.config["PAGE_SIZE"],
+    )
+    return page_or_partial(
+        "public/assemblies.html",
+        "public/_assembly_list.html",
+        page=page,
+        filters=filters,
+        problems=problems,
+        years=domain.list_years(session),
+        phase_kinds=list(PhaseKind),
+        statuses=[AssemblyStatus.ACTIVE, AssemblyStatus.CONCLUDED],
+        phase_of=lambda a: phases.current_phase(a, today()),
+    )
+
+
+@bp.get("/assemblies/<slug>")
+def show_assembly(slug: str) -> str:
+    session = get_session()
+    assembly = domain.get_assembly(session, slug)
+    recommendations = domain.public_recommendations(assembly)
+    return render_template(
+        "public/assembly.html",
+        assembly=assembly,
+        timeline=phases.timeline(assembly, today()),
+        current=phases.current_phase(assembly, today()),
+        composition=domain.panel_composition(assembly.members),
+        recommendations=recommendations,
+        support=domain.support_counts(session, recommendations),
+        now=now(),
+    )
+
+
+@bp.get("/assemblies/<slug>/recommendations/<int:number>")
+def show_recommendation(slug: str, number: int) -> str:
+    session = get_session()
+    assembly = domain.get_assembly(session, slug)
+    view = domain.get_recommendation(session, assembly, number)
+    return render_template("public/recommendation.html", assembly=assembly, view=view)
+
+
+@bp.get("/language/<code>")
+def set_language(code: str) -> BaseResponse:
+    response = redirect(safe_next(request.args.get("next")))
+    if code in LANGUAGES:
+        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]))
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    try:
+        get_session().execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}, 200

@@ -1,0 +1,30 @@
+"""The only module that reads HX-* headers: page or partial, Vary, triggers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template, request
+from flask_htmx import HTMX
+
+htmx = HTMX()
+
+
+def is_htmx() -> bool:
+    """True when htmx asked for a fragment (and it is not a history restore of a full page)."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+def page_or_partial(page_template: str, partial_template: str, /, **context: Any) -> Response:
+    """Render the full page, or only its partial for htmx; tell caches the two differ."""
+    template = partial_template if is_htmx() else page_template
+    response = Response(render_template(template, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+def trigger(response: Response, event: str) -> Response:
+    response.headers["HX-Trigger"] = event
+    return response

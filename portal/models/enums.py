@@ -1,0 +1,91 @@
+"""Every state the domain knows, as string enums stored by value."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SECRETARIAT = "secretariat"
+    MEMBER = "member"
+    COMMITTEE = "committee"  # a local committee (lokaludvalg)
+    COUNCIL = "council"
+    RESIDENT = "resident"
+
+
+class AssemblyStatus(StrEnum):
+    PLANNED = "planned"  # not public yet
+    ACTIVE = "active"
+    CONCLUDED = "concluded"
+
+
+class PhaseKind(StrEnum):
+    RECRUITMENT = "recruitment"
+    SELECTION = "selection"
+    LEARNING = "learning"
+    DELIBERATION = "deliberation"
+    DRAFTING = "drafting"
+    PUBLIC_COMMENT = "public_comment"
+    FINAL = "final"
+    COUNCIL_ANSWER = "council_answer"
+    FOLLOW_UP = "follow_up"
+
+
+PHASE_ORDER: tuple[PhaseKind, ...] = tuple(PhaseKind)
+
+
+class MaterialKind(StrEnum):
+    EXPERT_TALK = "expert_talk"
+    REPORT = "report"
+    VIDEO = "video"
+    STAKEHOLDER_HEARING = "stakeholder_hearing"
+
+
+class ChosenBy(StrEnum):
+    ASSEMBLY = "assembly"
+    ORGANISERS = "organisers"
+
+
+class DisplayConsent(StrEnum):
+    HIDDEN = "hidden"
+    FIRST_NAME_DISTRICT = "first_name_district"
+    FULL_NAME = "full_name"
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    REPLACED = "replaced"
+
+
+class RecommendationStatus(StrEnum):
+    WORKING = "working"  # members only, in the workspace
+    DRAFT = "draft"  # published for public comment
+    FINAL = "final"
+
+
+class SupportLevel(StrEnum):
+    SUPPORT = "support"
+    CAN_LIVE_WITH = "can_live_with"
+    CANNOT_SUPPORT = "cannot_support"
+
+
+class CommentStatus(StrEnum):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"  # moderated away; kept for the record
+
+
+class AnswerStatus(StrEnum):
+    PENDING = "pending"
+    ADOPTED = "adopted"  # will do now
+    ADOPTED_LATER = "adopted_later"
+    PARTLY = "partly"
+    REJECTED = "rejected"
+
+
+class ImplementationStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    STOPPED = "stopped"

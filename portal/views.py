@@ -1,0 +1,55 @@
+"""What every template may use: the clock, the language, filters and labels."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+
+from . import labels
+from .sanitize import render_markdown
+
+
+def now() -> datetime:
+    """The current time; tests pin it with the NOW config value."""
+    pinned = current_app.config.get("NOW")
+    return pinned if pinned is not None else datetime.now(UTC)
+
+
+def today() -> date:
+    return now().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def localized(obj: Any, attr: str) -> str:
+    """The English text of a field when the visitor reads English and one exists."""
+    if str(get_locale()) == "en":
+        english = getattr(obj, f"{attr}_en", None)
+        if english:
+            return str(english)
+    return str(getattr(obj, attr) or "")
+
+
+def url_with(**changes: Any) -> str:
+    """This page's URL with some query arguments changed (pagination keeps the filters)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items()})
+    return url_for(request.endpoint or "public.index", **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals.update(
+        localized=localized, labels=labels, url_with=url_with, csrf_token=generate_csrf, today=today
+    )
+
+    @app.context_processor
+    def _context() -> dict[str, Any]:
+        return {
+            "lang": str(get_locale()),
+            "accessibility_url": app.config["ACCESSIBILITY_STATEMENT_URL"],
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }
