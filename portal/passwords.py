@@ -51,7 +51,8 @@ def _is_common(password: str) -> bool:
     # One character repeated, or a keyboard/number run.
     if len(set(lowered)) <= 2:
         return True
-    runs = ("0123456789", "abcdefghijklmnopqrstuvwxyzæøå", "qwertyuiopåasdfghjklæøzxcvbnm")
+    runs = ("0123456789", "abcdefghijklmnopqrstuvwxyzæøå", "qwertyuiopåasdfghjklæøzxcvbnm",
+            "qwertyuiopasdfghjklzxcvbnm")
     return any(lowered in run * 3 for run in runs)
 
 

@@ -1,0 +1,53 @@
+# Two commands: `make run` serves the demo portal; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test test-pg venv browser-deps migrate seed lint bench clean
+
+venv: $(VENV)/.stamp-install
+$(VENV)/.stamp-install: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+migrate: venv
+	mkdir -p instance
+	$(VENV)/bin/alembic upgrade head
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	@echo "Samling: http://127.0.0.1:5000 (demo accounts in README.md, password demo-adgangskode)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Debian's Chromium for Playwright (never `playwright install`), axe-core and vnu-jar from npm.
+browser-deps: node_modules/.stamp
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: venv browser-deps
+	$(PY) -m pytest
+
+# The database-backed suite again on PostgreSQL, in a fresh schema that is dropped afterwards.
+test-pg: venv
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	PORTAL_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" --ignore=tests/selection
+
+lint: venv
+	$(VENV)/bin/ruff check portal tests
+	$(VENV)/bin/mypy
+
+bench: venv
+	$(PY) bench/selection.py
+
+clean:
+	rm -rf $(VENV) node_modules instance/samling.db*

@@ -1,0 +1,201 @@
+"""LEXIMIN selection probabilities by column generation (Flanigan et al., Nature 2021), on types."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from scipy.optimize import linprog
+
+from .errors import InfeasibleError
+from .feasibility import best_panel, check_feasibility
+from .model import Compiled, FloatArray, Instance, IntArray, compile_instance
+
+# Stated tolerances. Column generation stops once no panel improves the master by more
+# than PRICE_TOL; a type is fixed at a stage's level only if its dual weight exceeds
+# DUAL_TOL *and* its probability is within TIGHT_TOL of that level (complementary slackness).
+PRICE_TOL = 1e-9
+DUAL_TOL = 1e-7
+TIGHT_TOL = 1e-7
+FIX_SLACK = 1e-9  # fixed levels are kept as ">= level - FIX_SLACK" to stay LP-feasible
+LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class TypeDistribution:
+    """Probabilities over type-count panels, and the resulting probability of each type."""
+
+    counts: list[IntArray]
+    probs: FloatArray
+    type_probs: FloatArray
+    stages: int
+    lps: int
+
+
+@dataclass
+class Distribution:
+    """LEXIMIN result per person: marginals, concrete panels (person indices) with probabilities."""
+
+    instance: Instance
+    marginals: FloatArray
+    panels: list[tuple[tuple[int, ...], float]]
+    type_distribution: TypeDistribution
+    compiled: Compiled
+    seconds: float
+
+    @property
+    def min_probability(self) -> float:
+        return float(self.marginals.min())
+
+
+def _master(
+    cols: FloatArray, fixed: FloatArray
+) -> tuple[float, FloatArray, FloatArray, float]:
+    """Max z: every unfixed type >= z, every fixed type >= its level; returns z, p, duals, mu."""
+    n_types, n_panels = cols.shape
+    unfixed = np.isnan(fixed)
+    a_ub = np.hstack([-cols, unfixed.astype(np.float64)[:, None]])
+    b_ub = np.where(unfixed, 0.0, -(np.nan_to_num(fixed) - FIX_SLACK))
+    a_eq = np.concatenate([np.ones(n_panels), [0.0]])[None, :]
+    obj = np.zeros(n_panels + 1)
+    obj[-1] = -1.0
+    bounds = [(0.0, None)] * n_panels + [(None, None)]
+    res = linprog(
+        obj, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds,
+        method="highs", options=LP_OPTIONS,
+    )
+    if res.status != 0:
+        raise RuntimeError(f"HiGHS LP failed: {res.message}")
+    y = np.maximum(-res.ineqlin.marginals, 0.0)
+    mu = float(-res.eqlin.marginals[0])
+    return float(res.x[-1]), res.x[:-1], y, mu
+
+
+def _initial_panels(compiled: Compiled, rounds: int) -> list[IntArray]:
+    """Diverse starting panels by multiplicative weights, so early stages see every type."""
+    weights = np.ones(compiled.n_types) / compiled.sizes
+    panels: list[IntArray] = []
+    seen: set[bytes] = set()
+    for _ in range(rounds):
+        found = best_panel(compiled, weights)
+        if found is None:
+            break
+        counts = found[1]
+        key = counts.tobytes()
+        if key in seen:
+            break
+        seen.add(key)
+        panels.append(counts)
+        # Types just used get less weight, so the next panel favours the others.
+        weights = weights * np.where(counts > 0, 0.8 ** (counts / compiled.sizes * 5), 1.0)
+        weights /= weights.max()
+    return panels
+
+
+def leximin_types(
+    compiled: Compiled, *, progress: Progress | None = None, init_rounds: int | None = None
+) -> TypeDistribution:
+    """Maximise the lowest type probability, then the next, until every type is fixed."""
+    rounds = init_rounds if init_rounds is not None else min(compiled.n_types, 40)
+    panels = _initial_panels(compiled, max(rounds, 1))
+    if not panels:
+        raise InfeasibleError(check_feasibility(compiled.instance, compiled).explanation())
+    sizes = compiled.sizes.astype(np.float64)
+    cols = np.column_stack([p / sizes for p in panels])
+    fixed = np.full(compiled.n_types, np.nan)
+    stages = lps = 0
+    while np.isnan(fixed).any():
+        stages += 1
+        while True:
+            z, p, y, mu = _master(cols, fixed)
+            lps += 1
+            found = best_panel(compiled, y / sizes)
+            assert found is not None
+            value, counts = found
+            if value <= mu + PRICE_TOL:
+                break
+            panels.append(counts)
+            cols = np.column_stack([cols, counts / sizes])
+        probs = cols @ p
+        unfixed = np.isnan(fixed)
+        tight = unfixed & (y > DUAL_TOL) & (probs <= z + TIGHT_TOL)
+        if not tight.any():
+            # Numerically flat duals: fix the lowest unfixed type(s), which are at z by definition.
+            tight = unfixed & (probs <= z + TIGHT_TOL)
+        fixed[tight] = max(z, 0.0)
+        if progress:
+            progress(
+                f"stage {stages}: level {z:.6f}, fixed {int((~np.isnan(fixed)).sum())}/"
+                f"{compiled.n_types} types, {len(panels)} panels"
+            )
+    keep = p > 1e-12
+    probs_kept = p[keep] / p[keep].sum()
+    counts_kept = [panels[i] for i in np.flatnonzero(keep)]
+    type_probs = np.column_stack([c / sizes for c in counts_kept]) @ probs_kept
+    return TypeDistribution(counts_kept, probs_kept, type_probs, stages, lps)
+
+
+def rotation_block(members: list[int], count: int, r: int) -> list[int]:
+    """The r-th block of `count` consecutive members, cyclically; blocks tile the cycle evenly."""
+    s = len(members)
+    return [members[(r * count + j) % s] for j in range(count)]
+
+
+def expand_panel(compiled: Compiled, counts: IntArray) -> list[tuple[tuple[int, ...], Fraction]]:
+    """Split one type panel into concrete panels giving each member of a type equal chance.
+
+    A type with c of s members selected cycles through s/gcd(c, s) consecutive blocks of
+    c members; each member lies in exactly c/gcd blocks, so gets c/s. The interval [0, 1)
+    is cut at every type's block boundaries and each piece becomes one concrete panel.
+    """
+    cycles: list[tuple[int, int, int]] = []
+    for t in np.flatnonzero(counts):
+        s, c = int(compiled.sizes[t]), int(counts[t])
+        cycles.append((int(t), c, s // int(np.gcd(c, s))))
+    cuts = {Fraction(0), Fraction(1)}
+    for _, _, length in cycles:
+        cuts.update(Fraction(j, length) for j in range(1, length))
+    points = sorted(cuts)
+    out: list[tuple[tuple[int, ...], Fraction]] = []
+    for a, b in zip(points, points[1:], strict=False):
+        mid = (a + b) / 2
+        chosen: list[int] = []
+        for t, c, length in cycles:
+            chosen += rotation_block(compiled.members[t], c, int(mid * length))
+        out.append((tuple(sorted(chosen)), b - a))
+    return out
+
+
+def concrete_panels(
+    compiled: Compiled, dist: TypeDistribution
+) -> list[tuple[tuple[int, ...], float]]:
+    """All concrete panels of the distribution, merged, most probable first."""
+    merged: dict[tuple[int, ...], float] = {}
+    for counts, prob in zip(dist.counts, dist.probs, strict=True):
+        for members, share in expand_panel(compiled, counts):
+            merged[members] = merged.get(members, 0.0) + float(prob) * float(share)
+    return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+
+
+def find_leximin(
+    instance: Instance,
+    *,
+    progress: Progress | None = None,
+    merge_types: bool = True,
+) -> Distribution:
+    """The LEXIMIN distribution: maximise the lowest selection probability, then the next, ..."""
+    start = time.perf_counter()
+    compiled = compile_instance(instance, merge_types=merge_types)
+    dist = leximin_types(compiled, progress=progress)
+    panels = concrete_panels(compiled, dist)
+    marginals = np.zeros(len(instance.people))
+    for members, prob in panels:
+        marginals[list(members)] += prob
+    return Distribution(
+        instance, marginals, panels, dist, compiled, time.perf_counter() - start
+    )

@@ -1,0 +1,125 @@
+"""Fixtures: one database per run (SQLite, or a fresh PostgreSQL schema), a rolled-back transaction per test."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from portal import create_app
+from portal.db import make_engine
+from portal.demo import DEMO_PASSWORD, load_demo
+from portal.models import Base
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+TEST_DB_ENV = "PORTAL_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """SQLite by default; PostgreSQL in a schema of its own when PORTAL_TEST_DATABASE_URL says so."""
+    url = os.environ.get(TEST_DB_ENV)
+    schema = None
+    if url and url.startswith("postgresql"):
+        schema = f"samling_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(url)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        admin.dispose()
+        eng = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    else:
+        eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
+    Base.metadata.create_all(eng)
+    with Session(eng) as session:
+        load_demo(session, now=NOW, hash_kind="fast")
+        session.commit()
+    yield eng
+    eng.dispose()
+    if schema:
+        admin = create_engine(url)  # type: ignore[arg-type]
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def make_test_app(engine: Engine, **overrides: Any) -> tuple[Flask, Any]:
+    connection = engine.connect()
+    transaction = connection.begin()
+    config = {
+        "ENGINE": engine,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + "x" * 32,
+        "PASSWORD_HASH": "fast",
+        "NOW": NOW,
+        "WTF_CSRF_ENABLED": False,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    # Every session of this test joins one outer transaction that is rolled back afterwards.
+    app.extensions["sessionmaker"] = sessionmaker(
+        bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False
+    )
+
+    def close() -> None:
+        transaction.rollback()
+        connection.close()
+
+    return app, close
+
+
+@pytest.fixture
+def app(engine: Engine) -> Iterator[Flask]:
+    app, close = make_test_app(engine)
+    yield app
+    close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session on the test's transaction, for arranging data and checking results."""
+    with app.app_context():
+        session: Session = app.extensions["sessionmaker"]()
+        yield session
+        session.close()
+
+
+DEMO_EMAILS = {
+    "admin": "admin@example.org",
+    "secretariat": "secretariat@example.org",
+    "member": "member@example.org",
+    "committee": "lokaludvalg@example.org",
+    "council": "council@example.org",
+    "resident": "resident@example.org",
+}
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[[str], FlaskClient]:
+    def login(role: str) -> FlaskClient:
+        response = client.post(
+            "/login", data={"email": DEMO_EMAILS[role], "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, response.data
+        return client
+
+    return login
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
