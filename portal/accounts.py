@@ -39,16 +39,28 @@ def authenticate(
     if (from_address or 0) >= max_per_address:
         session.commit()
         raise LoginRefused(
-            str(_l("For mange forsøg fra din adresse. Vent %(m)d minutter, og prøv igen.", m=lock_minutes))
+            str(
+                _l(
+                    "For mange forsøg fra din adresse. Vent %(m)d minutter, og prøv igen.",
+                    m=lock_minutes,
+                )
+            )
         )
     user = get_user_by_email(session, email)
     if user is not None and user.locked_until is not None and user.locked_until > now:
         session.commit()
         raise LoginRefused(
-            str(_l("Kontoen er midlertidigt låst efter for mange forkerte forsøg. Prøv igen om %(m)d minutter.", m=lock_minutes))
+            str(
+                _l(
+                    "Kontoen er midlertidigt låst efter for mange forkerte forsøg. Prøv igen om %(m)d minutter.",
+                    m=lock_minutes,
+                )
+            )
         )
     if user is None or not user.active or not verify_password(user.password_hash, password):
-        session.add(LoginAttempt(address=address, email=email.strip().lower()[:254], created_at=now))
+        session.add(
+            LoginAttempt(address=address, email=email.strip().lower()[:254], created_at=now)
+        )
         if user is not None:
             user.failed_logins += 1
             if user.failed_logins >= max_failures:

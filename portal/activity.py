@@ -66,8 +66,13 @@ def list_recent_activity(session: Session, now: datetime, limit: int = 6) -> lis
         Activity(r.updated_at.date(), "recommendation", r.assembly, r.title, r.number) for r in recs
     ]
     items += [
-        Activity(a.decided_on, "answer", a.recommendation.assembly, a.recommendation.title,
-                 a.recommendation.number)
+        Activity(
+            a.decided_on,
+            "answer",
+            a.recommendation.assembly,
+            a.recommendation.title,
+            a.recommendation.number,
+        )
         for a in answers
         if a.decided_on is not None
     ]

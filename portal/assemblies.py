@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import ScalarSelect, Select, and_, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .errors import NotFound
@@ -64,11 +64,11 @@ class AssemblyFilter:
         return bool(self.phase or self.status or self.year)
 
 
-def _public_assemblies() -> Select[tuple[Assembly]]:
+def _public_assemblies() -> Select[Assembly]:
     return select(Assembly).where(Assembly.status.in_(PUBLIC_STATUSES))
 
 
-def _first_start():  # type: ignore[no-untyped-def]
+def _first_start() -> ScalarSelect[date]:
     return (
         select(func.min(Phase.starts_on))
         .where(Phase.assembly_id == Assembly.id)
@@ -157,7 +157,9 @@ class SupportCounts:
         return self.support + self.can_live_with + self.cannot_support
 
 
-def support_counts(session: Session, recommendations: list[Recommendation]) -> dict[int, SupportCounts]:
+def support_counts(
+    session: Session, recommendations: list[Recommendation]
+) -> dict[int, SupportCounts]:
     """Support per recommendation: frozen counts when final, live votes otherwise (one query)."""
     counts: dict[int, SupportCounts] = {}
     live_ids = []
@@ -222,4 +224,6 @@ def get_recommendation(session: Session, assembly: Assembly, number: int) -> Rec
         .where(CommitteeInput.recommendation_id == rec.id)
         .order_by(CommitteeInput.created_at)
     ).all()
-    return RecommendationView(rec, support_counts(session, [rec])[rec.id], list(comments), list(inputs))
+    return RecommendationView(
+        rec, support_counts(session, [rec])[rec.id], list(comments), list(inputs)
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
 from . import accounts
 from .demo import demo_summary, load_demo
@@ -11,8 +12,9 @@ from .errors import Invalid
 from .models import Role
 
 
-def _session():  # type: ignore[no-untyped-def]
-    return current_app.extensions["sessionmaker"]()
+def _session() -> Session:
+    session: Session = current_app.extensions["sessionmaker"]()
+    return session
 
 
 def register_cli(app: Flask) -> None:
@@ -23,8 +25,10 @@ def register_cli(app: Flask) -> None:
             load_demo(session, hash_kind=current_app.config["PASSWORD_HASH"])
             session.commit()
             for slug, counts in demo_summary(session).items():
-                click.echo(f"{slug}: {counts['members']} members, "
-                           f"{counts['recommendations']} recommendations")
+                click.echo(
+                    f"{slug}: {counts['members']} members, "
+                    f"{counts['recommendations']} recommendations"
+                )
 
     @app.cli.command("create-user")
     @click.option("--email", required=True)
@@ -35,8 +39,14 @@ def register_cli(app: Flask) -> None:
         """Create an account (the password must pass the policy)."""
         with _session() as session:
             try:
-                accounts.create_user(session, email, name, password, Role(role),
-                                     hash_kind=current_app.config["PASSWORD_HASH"])
+                accounts.create_user(
+                    session,
+                    email,
+                    name,
+                    password,
+                    Role(role),
+                    hash_kind=current_app.config["PASSWORD_HASH"],
+                )
             except Invalid as invalid:
                 raise click.ClickException(str(invalid)) from invalid
         click.echo(f"Created {email} ({role}).")

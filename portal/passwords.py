@@ -51,8 +51,12 @@ def _is_common(password: str) -> bool:
     # One character repeated, or a keyboard/number run.
     if len(set(lowered)) <= 2:
         return True
-    runs = ("0123456789", "abcdefghijklmnopqrstuvwxyzæøå", "qwertyuiopåasdfghjklæøzxcvbnm",
-            "qwertyuiopasdfghjklzxcvbnm")
+    runs = (
+        "0123456789",
+        "abcdefghijklmnopqrstuvwxyzæøå",
+        "qwertyuiopåasdfghjklæøzxcvbnm",
+        "qwertyuiopasdfghjklzxcvbnm",
+    )
     return any(lowered in run * 3 for run in runs)
 
 
@@ -64,5 +68,7 @@ def password_problem(password: str, email: str = "") -> str | None:
         return str(_l("Adgangskoden må højst være %(n)d tegn.", n=MAX_LENGTH))
     local = email.split("@")[0].lower()
     if _is_common(password) or (len(local) >= 4 and local in password.lower()):
-        return str(_l("Adgangskoden er for almindelig eller let at gætte. Prøv en sætning af flere ord."))
+        return str(
+            _l("Adgangskoden er for almindelig eller let at gætte. Prøv en sætning af flere ord.")
+        )
     return None

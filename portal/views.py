@@ -35,9 +35,8 @@ def localized(obj: Any, attr: str) -> str:
 
 def url_with(**changes: Any) -> str:
     """This page's URL with some query arguments changed (pagination keeps the filters)."""
-    args = request.args.to_dict()
-    args.update({k: v for k, v in changes.items()})
-    return url_for(request.endpoint or "public.index", **(request.view_args or {}), **args)
+    args: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {}), **changes}
+    return url_for(request.endpoint or "public.index", **args)
 
 
 def init_app(app: Flask) -> None:

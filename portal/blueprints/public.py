@@ -111,8 +111,14 @@ def show_recommendation(slug: str, number: int) -> str:
 def set_language(code: str) -> BaseResponse:
     response = redirect(safe_next(request.args.get("next")))
     if code in LANGUAGES:
-        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]))
+        response.set_cookie(
+            COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        )
     return response
 
 

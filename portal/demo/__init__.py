@@ -52,7 +52,10 @@ def load_demo(session: Session, now: datetime | None = None, hash_kind: str = "a
     now = now or datetime.now(UTC)
     today = now.date()
     users = _accounts(session, hash_kind)
-    if session.scalar(select(Assembly.id).where(Assembly.slug == c.MIDDELALDERBYEN["slug"])) is None:
+    if (
+        session.scalar(select(Assembly.id).where(Assembly.slug == c.MIDDELALDERBYEN["slug"]))
+        is None
+    ):
         _middelalderbyen(session)
     if session.scalar(select(Assembly.id).where(Assembly.slug == c.GROENT_BYLIV["slug"])) is None:
         _groent_byliv(session, today, users["member@example.org"])
@@ -66,8 +69,13 @@ def _accounts(session: Session, hash_kind: str) -> dict[str, User]:
     for email, name, role, committee in DEMO_ACCOUNTS:
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = User(email=email, display_name=name, role=role, committee_name=committee,
-                        password_hash=hash_password(DEMO_PASSWORD, hash_kind))
+            user = User(
+                email=email,
+                display_name=name,
+                role=role,
+                committee_name=committee,
+                password_hash=hash_password(DEMO_PASSWORD, hash_kind),
+            )
             session.add(user)
         users[email] = user
     session.flush()
@@ -77,11 +85,15 @@ def _accounts(session: Session, hash_kind: str) -> dict[str, User]:
 def _phases(assembly: Assembly, start: date, lengths: list[tuple[PhaseKind, int]]) -> None:
     day = start
     for kind, days in lengths:
-        assembly.phases.append(Phase(kind=kind, starts_on=day, ends_on=day + timedelta(days=days - 1)))
+        assembly.phases.append(
+            Phase(kind=kind, starts_on=day, ends_on=day + timedelta(days=days - 1))
+        )
         day += timedelta(days=days)
 
 
-def _members(assembly: Assembly, count: int, districts: list[str], rng: random.Random) -> list[Member]:
+def _members(
+    assembly: Assembly, count: int, districts: list[str], rng: random.Random
+) -> list[Member]:
     consents = [DisplayConsent.HIDDEN, DisplayConsent.FIRST_NAME_DISTRICT, DisplayConsent.FULL_NAME]
     members = []
     for i in range(count):
@@ -103,50 +115,98 @@ def _members(assembly: Assembly, count: int, districts: list[str], rng: random.R
     return members
 
 
-def _recommendation(number: int, title: str, text: str, status: RecommendationStatus,
-                    label: str, when: datetime, author: User | None = None) -> Recommendation:
-    rec = Recommendation(number=number, title=title, text=text, status=status,
-                         created_at=when, updated_at=when)
-    rec.revisions.append(RecommendationRevision(title=title, text=text, message="Første udkast",
-                                                public_label=label, created_at=when, author=author))
+def _recommendation(
+    number: int,
+    title: str,
+    text: str,
+    status: RecommendationStatus,
+    label: str,
+    when: datetime,
+    author: User | None = None,
+) -> Recommendation:
+    rec = Recommendation(
+        number=number, title=title, text=text, status=status, created_at=when, updated_at=when
+    )
+    rec.revisions.append(
+        RecommendationRevision(
+            title=title,
+            text=text,
+            message="Første udkast",
+            public_label=label,
+            created_at=when,
+            author=author,
+        )
+    )
     return rec
 
 
 def _middelalderbyen(session: Session) -> None:
     rng = random.Random(2019)
-    assembly = Assembly(status=AssemblyStatus.CONCLUDED, answer_due=date(2020, 6, 30),
-                        illustrative_note=c.ILLUSTRATIVE, **c.MIDDELALDERBYEN)
-    _phases(assembly, date(2019, 5, 1), [
-        (PhaseKind.RECRUITMENT, 45), (PhaseKind.SELECTION, 14), (PhaseKind.LEARNING, 30),
-        (PhaseKind.DELIBERATION, 30), (PhaseKind.DRAFTING, 30), (PhaseKind.FINAL, 14),
-        (PhaseKind.COUNCIL_ANSWER, 120), (PhaseKind.FOLLOW_UP, 540)])
+    assembly = Assembly(
+        status=AssemblyStatus.CONCLUDED,
+        answer_due=date(2020, 6, 30),
+        illustrative_note=c.ILLUSTRATIVE,
+        **c.MIDDELALDERBYEN,
+    )
+    _phases(
+        assembly,
+        date(2019, 5, 1),
+        [
+            (PhaseKind.RECRUITMENT, 45),
+            (PhaseKind.SELECTION, 14),
+            (PhaseKind.LEARNING, 30),
+            (PhaseKind.DELIBERATION, 30),
+            (PhaseKind.DRAFTING, 30),
+            (PhaseKind.FINAL, 14),
+            (PhaseKind.COUNCIL_ANSWER, 120),
+            (PhaseKind.FOLLOW_UP, 540),
+        ],
+    )
     members = _members(assembly, 36, c.CPH_DISTRICTS, rng)
     for i, (title, place) in enumerate(c.MIDDELALDERBYEN_MEETINGS, start=1):
         start = datetime.combine(date(2019, 8, 31) + timedelta(weeks=3 * (i - 1)), time(8), UTC)
-        assembly.meetings.append(Meeting(number=i, title=title, place=place, starts_at=start,
-                                         ends_at=start + timedelta(hours=7),
-                                         agenda=f"Program for møde {i}: {title.lower()}.",
-                                         minutes="Referat offentliggjort efter mødet."))
+        assembly.meetings.append(
+            Meeting(
+                number=i,
+                title=title,
+                place=place,
+                starts_at=start,
+                ends_at=start + timedelta(hours=7),
+                agenda=f"Program for møde {i}: {title.lower()}.",
+                minutes="Referat offentliggjort efter mødet.",
+            )
+        )
     for title, kind, chosen, source in c.MIDDELALDERBYEN_MATERIALS:
-        assembly.materials.append(Material(title=title, kind=MaterialKind(kind),
-                                           chosen_by=ChosenBy(chosen), source=source,
-                                           summary=f"{title}. Materialet blev gennemgået på et møde.",
-                                           published_on=date(2019, 9, 15)))
+        assembly.materials.append(
+            Material(
+                title=title,
+                kind=MaterialKind(kind),
+                chosen_by=ChosenBy(chosen),
+                source=source,
+                summary=f"{title}. Materialet blev gennemgået på et møde.",
+                published_on=date(2019, 9, 15),
+            )
+        )
     handed_over = datetime(2019, 11, 30, 12, tzinfo=UTC)
     for number, row in enumerate(c.MIDDELALDERBYEN_RECOMMENDATIONS, start=1):
         title, text, answer, answer_text, yes, live, no = row
-        rec = _recommendation(number, title, text, RecommendationStatus.FINAL, "Endelig",
-                              handed_over)
+        rec = _recommendation(
+            number, title, text, RecommendationStatus.FINAL, "Endelig", handed_over
+        )
         rec.support_count, rec.can_live_with_count, rec.cannot_support_count = yes, live, no
-        rec.answer = CouncilAnswer(status=AnswerStatus(answer), text=answer_text,
-                                   decided_by="Teknik- og Miljøudvalget",
-                                   decided_on=date(2020, 3, 2), due_on=date(2020, 6, 30),
-                                   implementation=ImplementationStatus.IN_PROGRESS
-                                   if answer in ("adopted", "adopted_later", "partly")
-                                   else ImplementationStatus.NOT_STARTED)
+        rec.answer = CouncilAnswer(
+            status=AnswerStatus(answer),
+            text=answer_text,
+            decided_by="Teknik- og Miljøudvalget",
+            decided_on=date(2020, 3, 2),
+            due_on=date(2020, 6, 30),
+            implementation=ImplementationStatus.IN_PROGRESS
+            if answer in ("adopted", "adopted_later", "partly")
+            else ImplementationStatus.NOT_STARTED,
+        )
         if number in c.MIDDELALDERBYEN_MINORITY:
             statement = MinorityStatement(text=c.MIDDELALDERBYEN_MINORITY[number])
-            statement.signers = [MinoritySigner(member=m) for m in members[:no or 2]]
+            statement.signers = [MinoritySigner(member=m) for m in members[: no or 2]]
             rec.minority_statements.append(statement)
         assembly.recommendations.append(rec)
     session.add(assembly)
@@ -154,30 +214,58 @@ def _middelalderbyen(session: Session) -> None:
 
 def _groent_byliv(session: Session, today: date, member_user: User) -> None:
     rng = random.Random(2026)
-    assembly = Assembly(status=AssemblyStatus.ACTIVE, answer_due=today + timedelta(days=150),
-                        illustrative_note=c.ILLUSTRATIVE, **c.GROENT_BYLIV)
-    _phases(assembly, today - timedelta(days=150), [
-        (PhaseKind.RECRUITMENT, 30), (PhaseKind.SELECTION, 10), (PhaseKind.LEARNING, 35),
-        (PhaseKind.DELIBERATION, 35), (PhaseKind.DRAFTING, 30), (PhaseKind.PUBLIC_COMMENT, 31),
-        (PhaseKind.FINAL, 21), (PhaseKind.COUNCIL_ANSWER, 60), (PhaseKind.FOLLOW_UP, 365)])
+    assembly = Assembly(
+        status=AssemblyStatus.ACTIVE,
+        answer_due=today + timedelta(days=150),
+        illustrative_note=c.ILLUSTRATIVE,
+        **c.GROENT_BYLIV,
+    )
+    _phases(
+        assembly,
+        today - timedelta(days=150),
+        [
+            (PhaseKind.RECRUITMENT, 30),
+            (PhaseKind.SELECTION, 10),
+            (PhaseKind.LEARNING, 35),
+            (PhaseKind.DELIBERATION, 35),
+            (PhaseKind.DRAFTING, 30),
+            (PhaseKind.PUBLIC_COMMENT, 31),
+            (PhaseKind.FINAL, 21),
+            (PhaseKind.COUNCIL_ANSWER, 60),
+            (PhaseKind.FOLLOW_UP, 365),
+        ],
+    )
     members = _members(assembly, 24, c.OESTERBRO_AREAS, rng)
     members[0].user = member_user
     members[0].first_name, members[0].last_name = "Mette", "Medlem"
     first = today - timedelta(days=110)
     for i in range(1, 5):
         start = datetime.combine(first + timedelta(weeks=3 * (i - 1)), time(9), UTC)
-        assembly.meetings.append(Meeting(number=i, title=f"Møde {i}", place="Østerbrohuset",
-                                         starts_at=start, ends_at=start + timedelta(hours=6),
-                                         agenda="Oplæg, gruppedrøftelser og opsamling."))
-    assembly.materials.append(Material(title="Grønne byrum på Østerbro i tal",
-                                       kind=MaterialKind.REPORT, chosen_by=ChosenBy.ORGANISERS,
-                                       source="Teknik- og Miljøforvaltningen",
-                                       summary="Kortlægning af træer, gårde og pladser."))
+        assembly.meetings.append(
+            Meeting(
+                number=i,
+                title=f"Møde {i}",
+                place="Østerbrohuset",
+                starts_at=start,
+                ends_at=start + timedelta(hours=6),
+                agenda="Oplæg, gruppedrøftelser og opsamling.",
+            )
+        )
+    assembly.materials.append(
+        Material(
+            title="Grønne byrum på Østerbro i tal",
+            kind=MaterialKind.REPORT,
+            chosen_by=ChosenBy.ORGANISERS,
+            source="Teknik- og Miljøforvaltningen",
+            summary="Kortlægning af træer, gårde og pladser.",
+        )
+    )
     published = datetime.combine(today - timedelta(days=4), time(10), UTC)
     levels = [SupportLevel.SUPPORT] * 3 + [SupportLevel.CAN_LIVE_WITH, SupportLevel.CANNOT_SUPPORT]
     for number, (title, text) in enumerate(c.GROENT_RECOMMENDATIONS, start=1):
-        rec = _recommendation(number, title, text, RecommendationStatus.DRAFT, "Udkast 1",
-                              published, member_user)
+        rec = _recommendation(
+            number, title, text, RecommendationStatus.DRAFT, "Udkast 1", published, member_user
+        )
         assembly.recommendations.append(rec)
         if number in c.GROENT_MINORITY:
             statement = MinorityStatement(text=c.GROENT_MINORITY[number])
@@ -187,20 +275,38 @@ def _groent_byliv(session: Session, today: date, member_user: User) -> None:
     session.flush()
     for rec in assembly.recommendations:
         for i, member in enumerate(members):
-            session.add(SupportVote(recommendation_id=rec.id, member_id=member.id,
-                                    level=levels[(i + rec.number) % len(levels)]))
+            session.add(
+                SupportVote(
+                    recommendation_id=rec.id,
+                    member_id=member.id,
+                    level=levels[(i + rec.number) % len(levels)],
+                )
+            )
 
 
 def _baeredygtigt(session: Session, today: date) -> None:
     assembly = Assembly(status=AssemblyStatus.ACTIVE, answer_due=None, **c.BAEREDYGTIGT)
-    _phases(assembly, today - timedelta(days=14), [
-        (PhaseKind.RECRUITMENT, 45), (PhaseKind.SELECTION, 14), (PhaseKind.LEARNING, 42),
-        (PhaseKind.DELIBERATION, 42), (PhaseKind.DRAFTING, 28), (PhaseKind.PUBLIC_COMMENT, 21),
-        (PhaseKind.FINAL, 14), (PhaseKind.COUNCIL_ANSWER, 90), (PhaseKind.FOLLOW_UP, 365)])
+    _phases(
+        assembly,
+        today - timedelta(days=14),
+        [
+            (PhaseKind.RECRUITMENT, 45),
+            (PhaseKind.SELECTION, 14),
+            (PhaseKind.LEARNING, 42),
+            (PhaseKind.DELIBERATION, 42),
+            (PhaseKind.DRAFTING, 28),
+            (PhaseKind.PUBLIC_COMMENT, 21),
+            (PhaseKind.FINAL, 14),
+            (PhaseKind.COUNCIL_ANSWER, 90),
+            (PhaseKind.FOLLOW_UP, 365),
+        ],
+    )
     session.add(assembly)
 
 
 def demo_summary(session: Session) -> dict[str, Any]:
     """Counts a person can check after seeding."""
-    return {a.slug: {"members": len(a.members), "recommendations": len(a.recommendations)}
-            for a in session.scalars(select(Assembly)).all()}
+    return {
+        a.slug: {"members": len(a.members), "recommendations": len(a.recommendations)}
+        for a in session.scalars(select(Assembly)).all()
+    }

@@ -52,38 +52,103 @@ MIDDELALDERBYEN_MEETINGS = [
 MIDDELALDERBYEN_MATERIALS = [
     ("Trafiktal for Middelalderbyen", "report", "organisers", "Teknik- og Miljøforvaltningen"),
     ("Oplæg: Bilfrie bykerner i Europa", "expert_talk", "organisers", "Trafikforsker"),
-    ("Høring: Handelsstandsforeningen og beboerne", "stakeholder_hearing", "organisers",
-     "Erhvervsliv og beboerforeninger"),
+    (
+        "Høring: Handelsstandsforeningen og beboerne",
+        "stakeholder_hearing",
+        "organisers",
+        "Erhvervsliv og beboerforeninger",
+    ),
     ("Oplæg: Varelevering uden biler", "expert_talk", "assembly", "Logistikekspert"),
     ("Video: Sådan arbejder en borgersamling", "video", "organisers", "Københavns Kommune"),
 ]
 
 # (title, text, answer status, answer text, support, can live with, cannot support)
 MIDDELALDERBYEN_RECOMMENDATIONS = [
-    ("Stop for gennemkørsel", "Gennemkørende biltrafik i Middelalderbyen skal stoppes, så kun "
-     "ærinder i området giver adgang i bil.", "adopted_later",
-     "Udvalget arbejder videre med en model for lukning af gennemkørsel i 2021.", 30, 4, 2),
-    ("Færre parkeringspladser på gaden", "Parkeringspladser på gaden nedlægges gradvist og "
-     "erstattes af pladser i parkeringshuse i udkanten af Middelalderbyen.", "partly",
-     "Et antal pladser nedlægges i forbindelse med byrumsprojekter.", 25, 6, 5),
-    ("Samlet varelevering", "Varelevering samles i en central terminal, hvorfra varer køres "
-     "ud med el-ladcykler og små elbiler.", "adopted_later",
-     "Forvaltningen undersøger et forsøg med samlet varelevering.", 28, 7, 1),
-    ("Adgang for borgere med handicap", "Borgere med handicap, hjemmepleje og håndværkere skal "
-     "altid kunne komme frem i bil.", "adopted",
-     "Gælder allerede og videreføres i alle nye løsninger.", 36, 0, 0),
-    ("Mere plads til cykler og gående", "Den plads, der frigøres, bruges til cykelstier, "
-     "fortove og bænke.", "adopted", "Indgår i de kommende byrumsprojekter.", 33, 3, 0),
-    ("Grønne byrum", "Der plantes flere træer, og der laves små grønne opholdssteder på "
-     "pladser, hvor der i dag holder biler.", "adopted_later",
-     "Indgår i budgetforhandlingerne for 2021.", 31, 5, 0),
-    ("Bedre skiltning og information", "Trafikanter informeres tydeligt om nye regler, før de "
-     "kører ind i Middelalderbyen.", "adopted", "Gennemføres sammen med nye regler.", 34, 2, 0),
-    ("Forsøg med bilfri weekender", "Der laves forsøg med bilfri weekender i sommerhalvåret.",
-     "rejected", "Udvalget ønsker først at se effekten af stop for gennemkørsel.", 19, 9, 8),
-    ("Løbende inddragelse af borgerne", "Borgersamlingen og lokaludvalget inddrages, når "
-     "anbefalingerne føres ud i livet.", "partly",
-     "Indre By Lokaludvalg inddrages; borgersamlingen orienteres.", 32, 4, 0),
+    (
+        "Stop for gennemkørsel",
+        "Gennemkørende biltrafik i Middelalderbyen skal stoppes, så kun "
+        "ærinder i området giver adgang i bil.",
+        "adopted_later",
+        "Udvalget arbejder videre med en model for lukning af gennemkørsel i 2021.",
+        30,
+        4,
+        2,
+    ),
+    (
+        "Færre parkeringspladser på gaden",
+        "Parkeringspladser på gaden nedlægges gradvist og "
+        "erstattes af pladser i parkeringshuse i udkanten af Middelalderbyen.",
+        "partly",
+        "Et antal pladser nedlægges i forbindelse med byrumsprojekter.",
+        25,
+        6,
+        5,
+    ),
+    (
+        "Samlet varelevering",
+        "Varelevering samles i en central terminal, hvorfra varer køres "
+        "ud med el-ladcykler og små elbiler.",
+        "adopted_later",
+        "Forvaltningen undersøger et forsøg med samlet varelevering.",
+        28,
+        7,
+        1,
+    ),
+    (
+        "Adgang for borgere med handicap",
+        "Borgere med handicap, hjemmepleje og håndværkere skal altid kunne komme frem i bil.",
+        "adopted",
+        "Gælder allerede og videreføres i alle nye løsninger.",
+        36,
+        0,
+        0,
+    ),
+    (
+        "Mere plads til cykler og gående",
+        "Den plads, der frigøres, bruges til cykelstier, fortove og bænke.",
+        "adopted",
+        "Indgår i de kommende byrumsprojekter.",
+        33,
+        3,
+        0,
+    ),
+    (
+        "Grønne byrum",
+        "Der plantes flere træer, og der laves små grønne opholdssteder på "
+        "pladser, hvor der i dag holder biler.",
+        "adopted_later",
+        "Indgår i budgetforhandlingerne for 2021.",
+        31,
+        5,
+        0,
+    ),
+    (
+        "Bedre skiltning og information",
+        "Trafikanter informeres tydeligt om nye regler, før de kører ind i Middelalderbyen.",
+        "adopted",
+        "Gennemføres sammen med nye regler.",
+        34,
+        2,
+        0,
+    ),
+    (
+        "Forsøg med bilfri weekender",
+        "Der laves forsøg med bilfri weekender i sommerhalvåret.",
+        "rejected",
+        "Udvalget ønsker først at se effekten af stop for gennemkørsel.",
+        19,
+        9,
+        8,
+    ),
+    (
+        "Løbende inddragelse af borgerne",
+        "Borgersamlingen og lokaludvalget inddrages, når anbefalingerne føres ud i livet.",
+        "partly",
+        "Indre By Lokaludvalg inddrages; borgersamlingen orienteres.",
+        32,
+        4,
+        0,
+    ),
 ]
 
 MIDDELALDERBYEN_MINORITY = {
@@ -118,12 +183,20 @@ GROENT_BYLIV = {
 }
 
 GROENT_RECOMMENDATIONS = [
-    ("Lommeparker i sidegaderne", "Udvalgte sidegader lukkes for biler i den ene ende og "
-     "bliver til små lommeparker med træer og bænke."),
-    ("Flere træer langs de store gader", "Der plantes træer langs Østerbrogade og "
-     "Nordre Frihavnsgade, hvor der er plads under jorden."),
-    ("Gårdmiljøer åbnes for naboerne", "Boligforeninger får støtte til at gøre gårde grønne "
-     "og åbne for naboerne om dagen."),
+    (
+        "Lommeparker i sidegaderne",
+        "Udvalgte sidegader lukkes for biler i den ene ende og "
+        "bliver til små lommeparker med træer og bænke.",
+    ),
+    (
+        "Flere træer langs de store gader",
+        "Der plantes træer langs Østerbrogade og "
+        "Nordre Frihavnsgade, hvor der er plads under jorden.",
+    ),
+    (
+        "Gårdmiljøer åbnes for naboerne",
+        "Boligforeninger får støtte til at gøre gårde grønne og åbne for naboerne om dagen.",
+    ),
 ]
 
 GROENT_MINORITY = {
@@ -155,17 +228,62 @@ BAEREDYGTIGT = {
 }
 
 FIRST_NAMES = [
-    "Anne", "Mette", "Kirsten", "Hanne", "Susanne", "Lene", "Maria", "Camilla", "Ida", "Emma",
-    "Sofie", "Freja", "Peter", "Jens", "Lars", "Michael", "Henrik", "Søren", "Thomas", "Mads",
-    "Frederik", "Mikkel", "Ahmed", "Fatima", "Noah", "William",
+    "Anne",
+    "Mette",
+    "Kirsten",
+    "Hanne",
+    "Susanne",
+    "Lene",
+    "Maria",
+    "Camilla",
+    "Ida",
+    "Emma",
+    "Sofie",
+    "Freja",
+    "Peter",
+    "Jens",
+    "Lars",
+    "Michael",
+    "Henrik",
+    "Søren",
+    "Thomas",
+    "Mads",
+    "Frederik",
+    "Mikkel",
+    "Ahmed",
+    "Fatima",
+    "Noah",
+    "William",
 ]
 LAST_NAMES = [
-    "Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen",
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
 ]
 CPH_DISTRICTS = [
-    "Indre By", "Østerbro", "Nørrebro", "Vesterbro/Kongens Enghave", "Valby", "Vanløse",
-    "Brønshøj-Husum", "Bispebjerg", "Amager Øst", "Amager Vest",
+    "Indre By",
+    "Østerbro",
+    "Nørrebro",
+    "Vesterbro/Kongens Enghave",
+    "Valby",
+    "Vanløse",
+    "Brønshøj-Husum",
+    "Bispebjerg",
+    "Amager Øst",
+    "Amager Vest",
 ]
 OESTERBRO_AREAS = ["Indre Østerbro", "Trianglen", "Kartoffelrækkerne", "Nordhavn"]
 AGE_BANDS = ["16-29", "30-44", "45-59", "60-74", "75+"]

@@ -87,7 +87,9 @@ class Meeting(Base):
     __tablename__ = "meeting"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id", ondelete="CASCADE"), index=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assembly.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime]
@@ -103,7 +105,9 @@ class Material(Base):
     __tablename__ = "material"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id", ondelete="CASCADE"), index=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assembly.id", ondelete="CASCADE"), index=True
+    )
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[MaterialKind] = mapped_column(enum_column(MaterialKind))
@@ -121,7 +125,9 @@ class Member(Base):
     __tablename__ = "member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id", ondelete="CASCADE"), index=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assembly.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
@@ -129,7 +135,9 @@ class Member(Base):
     consent: Mapped[DisplayConsent] = mapped_column(
         enum_column(DisplayConsent), default=DisplayConsent.HIDDEN
     )
-    status: Mapped[MemberStatus] = mapped_column(enum_column(MemberStatus), default=MemberStatus.ACTIVE)
+    status: Mapped[MemberStatus] = mapped_column(
+        enum_column(MemberStatus), default=MemberStatus.ACTIVE
+    )
     # Category → value as used in the draw (gender, age band …); public only as aggregates.
     profile: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))

@@ -61,7 +61,8 @@ class Recommendation(Base):
     @property
     def support_total(self) -> int:
         return sum(
-            c or 0 for c in (self.support_count, self.can_live_with_count, self.cannot_support_count)
+            c or 0
+            for c in (self.support_count, self.can_live_with_count, self.cannot_support_count)
         )
 
 

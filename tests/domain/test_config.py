@@ -31,8 +31,17 @@ def test_wsgi_refuses_to_start_in_production_with_dev_secret(tmp_path) -> None: 
     import subprocess
     import sys
 
-    env = {**os.environ, "PORTAL_ENV": "production", "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "production",
+        "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+    }
     env.pop("PORTAL_SECRET_KEY", None)
-    result = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, capture_output=True,
-                            text=True, cwd=config.ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=config.ROOT,
+    )
     assert result.returncode != 0 and "development secret" in result.stderr

@@ -13,8 +13,15 @@ START = date(2026, 1, 1)
 
 
 def _assembly() -> Assembly:
-    assembly = Assembly(slug="t", title="t", remit="?", commissioned_by="x", operator="y",
-                        seats=24, municipality="z")
+    assembly = Assembly(
+        slug="t",
+        title="t",
+        remit="?",
+        commissioned_by="x",
+        operator="y",
+        seats=24,
+        municipality="z",
+    )
     day = START
     for i, kind in enumerate(PhaseKind):
         phase = Phase(id=i + 1, kind=kind, starts_on=day, ends_on=day + timedelta(days=9))

@@ -18,7 +18,11 @@ def _payloads() -> list[str]:
     assert files, f"XSS payloads missing in {XSS_DIR}"
     payloads: list[str] = []
     for f in files:
-        payloads += [line for line in f.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        payloads += [
+            line
+            for line in f.read_text(encoding="utf-8", errors="replace").splitlines()
+            if line.strip()
+        ]
     return payloads
 
 
@@ -46,7 +50,12 @@ def _unsafe(html: str) -> list[str]:
         for name, value in attrs:
             if name not in {"href", "title", "rel"}:
                 problems.append(f"attribute {name}")
-            if name == "href" and urlsplit(value or "").scheme not in {"", "http", "https", "mailto"}:
+            if name == "href" and urlsplit(value or "").scheme not in {
+                "",
+                "http",
+                "https",
+                "mailto",
+            }:
                 problems.append(f"href {value}")
     return problems
 

@@ -14,8 +14,9 @@ from tests.conftest import NOW, csrf_token_from, make_test_app
 
 
 def _login(client: FlaskClient, email: str, password: str, addr: str = "10.0.0.1"):  # type: ignore[no-untyped-def]
-    return client.post("/login", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": addr})
+    return client.post(
+        "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": addr}
+    )
 
 
 def test_login_and_logout(client: FlaskClient) -> None:
@@ -40,8 +41,14 @@ def test_wrong_password_says_so_without_revealing_the_account(client: FlaskClien
 
 
 def test_login_redirects_only_to_local_next(client: FlaskClient) -> None:
-    response = client.post("/login", data={"email": "resident@example.org",
-                                           "password": DEMO_PASSWORD, "next": "https://evil.example"})
+    response = client.post(
+        "/login",
+        data={
+            "email": "resident@example.org",
+            "password": DEMO_PASSWORD,
+            "next": "https://evil.example",
+        },
+    )
     assert response.headers["Location"] == "/account"
 
 
@@ -68,7 +75,9 @@ def test_address_is_limited_across_accounts(app, client: FlaskClient) -> None:  
         _login(client, f"guess{i}@example.org", "wrong-password-x", addr="10.9.9.9")
     blocked = _login(client, "resident@example.org", DEMO_PASSWORD, addr="10.9.9.9")
     assert blocked.status_code == 401 and "For mange forsøg" in blocked.get_data(as_text=True)
-    assert _login(client, "resident@example.org", DEMO_PASSWORD, addr="10.9.9.10").status_code == 302
+    assert (
+        _login(client, "resident@example.org", DEMO_PASSWORD, addr="10.9.9.10").status_code == 302
+    )
 
 
 def test_password_change_enforces_policy_and_ends_other_sessions(engine) -> None:  # type: ignore[no-untyped-def]
@@ -77,21 +86,38 @@ def test_password_change_enforces_policy_and_ends_other_sessions(engine) -> None
         laptop, phone = app.test_client(), app.test_client()
         for c in (laptop, phone):
             assert _login(c, "council@example.org", DEMO_PASSWORD).status_code == 302
-        short = laptop.post("/account/password", data={"current_password": DEMO_PASSWORD,
-                                                       "new_password": "kort"})
+        short = laptop.post(
+            "/account/password", data={"current_password": DEMO_PASSWORD, "new_password": "kort"}
+        )
         assert short.status_code == 422 and "mindst 12 tegn" in short.get_data(as_text=True)
-        common = laptop.post("/account/password", data={"current_password": DEMO_PASSWORD,
-                                                        "new_password": "Adgangskode123!"})
+        common = laptop.post(
+            "/account/password",
+            data={"current_password": DEMO_PASSWORD, "new_password": "Adgangskode123!"},
+        )
         assert common.status_code == 422 and "for almindelig" in common.get_data(as_text=True)
-        wrong = laptop.post("/account/password", data={"current_password": "not-the-password",
-                                                       "new_password": "tre grønne cykler på torvet"})
-        assert wrong.status_code == 422 and "nuværende adgangskode er forkert" in wrong.get_data(as_text=True)
-        ok = laptop.post("/account/password", data={"current_password": DEMO_PASSWORD,
-                                                    "new_password": "tre grønne cykler på torvet"})
+        wrong = laptop.post(
+            "/account/password",
+            data={
+                "current_password": "not-the-password",
+                "new_password": "tre grønne cykler på torvet",
+            },
+        )
+        assert wrong.status_code == 422 and "nuværende adgangskode er forkert" in wrong.get_data(
+            as_text=True
+        )
+        ok = laptop.post(
+            "/account/password",
+            data={"current_password": DEMO_PASSWORD, "new_password": "tre grønne cykler på torvet"},
+        )
         assert ok.status_code == 302
         assert laptop.get("/account").status_code == 200  # this device stays in
         assert phone.get("/account").status_code == 302  # the other device is out
-        assert _login(app.test_client(), "council@example.org", "tre grønne cykler på torvet").status_code == 302
+        assert (
+            _login(
+                app.test_client(), "council@example.org", "tre grønne cykler på torvet"
+            ).status_code
+            == 302
+        )
     finally:
         close()
 
@@ -112,11 +138,15 @@ def test_every_post_needs_a_csrf_token(engine) -> None:  # type: ignore[no-untyp
     app, close = make_test_app(engine, WTF_CSRF_ENABLED=True)
     try:
         client = app.test_client()
-        refused = client.post("/login", data={"email": "resident@example.org", "password": DEMO_PASSWORD})
+        refused = client.post(
+            "/login", data={"email": "resident@example.org", "password": DEMO_PASSWORD}
+        )
         assert refused.status_code == 400
         token = csrf_token_from(client.get("/login").get_data(as_text=True))
-        ok = client.post("/login", data={"email": "resident@example.org", "password": DEMO_PASSWORD,
-                                         "csrf_token": token})
+        ok = client.post(
+            "/login",
+            data={"email": "resident@example.org", "password": DEMO_PASSWORD, "csrf_token": token},
+        )
         assert ok.status_code == 302
         assert client.post("/logout").status_code == 400  # logout is a POST and protected too
         html = client.get("/account").get_data(as_text=True)
@@ -131,12 +161,19 @@ def test_session_cookie_flags(engine, secure: bool) -> None:  # type: ignore[no-
     try:
         client = app.test_client()
         base = "https://localhost" if secure else "http://localhost"
-        response = client.post("/login", base_url=base,
-                               data={"email": "resident@example.org", "password": DEMO_PASSWORD})
+        response = client.post(
+            "/login",
+            base_url=base,
+            data={"email": "resident@example.org", "password": DEMO_PASSWORD},
+        )
         cookie = response.headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
         if secure:
-            assert cookie.startswith("__Host-samling=") and "Secure" in cookie and "Domain" not in cookie
+            assert (
+                cookie.startswith("__Host-samling=")
+                and "Secure" in cookie
+                and "Domain" not in cookie
+            )
         else:
             assert cookie.startswith("samling=")
     finally:

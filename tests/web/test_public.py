@@ -56,7 +56,9 @@ def test_pagination_keeps_filters(app, client: FlaskClient) -> None:  # type: ig
     assert "Ingen borgersamlinger matcher filteret" in empty
 
 
-def test_assembly_page_shows_remit_timeline_members_meetings_materials_recs(client: FlaskClient) -> None:
+def test_assembly_page_shows_remit_timeline_members_meetings_materials_recs(
+    client: FlaskClient,
+) -> None:
     html = client.get("/assemblies/middelalderbyen-2019").get_data(as_text=True)
     assert "Hvordan kan vi skabe en Middelalderby med mindre biltrafik?" in html
     assert "Teknik- og Miljøudvalget" in html and "Ikke til debat" in html
@@ -109,7 +111,9 @@ def test_recommendation_page(client: FlaskClient) -> None:
     assert "Mindretalsudtalelse" in html and "Delvist vedtaget" in html
 
 
-def test_unknown_assembly_and_recommendation_are_404_in_the_portal_look(client: FlaskClient) -> None:
+def test_unknown_assembly_and_recommendation_are_404_in_the_portal_look(
+    client: FlaskClient,
+) -> None:
     for url in ("/assemblies/nope", "/assemblies/middelalderbyen-2019/recommendations/99", "/x"):
         response = client.get(url)
         assert response.status_code == 404
@@ -123,19 +127,39 @@ def test_working_recommendations_are_not_public(client: FlaskClient, db) -> None
     from portal.models import Assembly, Recommendation, RecommendationStatus
 
     assembly = db.scalar(select(Assembly).where(Assembly.slug == "groent-byliv-indre-oesterbro"))
-    db.add(Recommendation(assembly=assembly, number=42, title="Hemmeligt arbejdsudkast",
-                          text="Kun for medlemmer", status=RecommendationStatus.WORKING))
+    db.add(
+        Recommendation(
+            assembly=assembly,
+            number=42,
+            title="Hemmeligt arbejdsudkast",
+            text="Kun for medlemmer",
+            status=RecommendationStatus.WORKING,
+        )
+    )
     db.commit()
     assert "Hemmeligt arbejdsudkast" not in client.get(
-        "/assemblies/groent-byliv-indre-oesterbro").get_data(as_text=True)
-    assert client.get("/assemblies/groent-byliv-indre-oesterbro/recommendations/42").status_code == 404
+        "/assemblies/groent-byliv-indre-oesterbro"
+    ).get_data(as_text=True)
+    assert (
+        client.get("/assemblies/groent-byliv-indre-oesterbro/recommendations/42").status_code == 404
+    )
 
 
 def test_planned_assemblies_are_not_public(client: FlaskClient, db) -> None:  # type: ignore[no-untyped-def]
     from portal.models import Assembly, AssemblyStatus
 
-    db.add(Assembly(slug="hemmelig", title="Endnu ikke offentlig", remit="?", commissioned_by="x",
-                    operator="y", seats=24, municipality="z", status=AssemblyStatus.PLANNED))
+    db.add(
+        Assembly(
+            slug="hemmelig",
+            title="Endnu ikke offentlig",
+            remit="?",
+            commissioned_by="x",
+            operator="y",
+            seats=24,
+            municipality="z",
+            status=AssemblyStatus.PLANNED,
+        )
+    )
     db.commit()
     assert client.get("/assemblies/hemmelig").status_code == 404
     assert "Endnu ikke offentlig" not in client.get("/assemblies").get_data(as_text=True)

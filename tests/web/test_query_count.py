@@ -25,12 +25,16 @@ from portal.models import (
 
 def _grow(db, assembly: Assembly, n: int, start: int) -> None:  # type: ignore[no-untyped-def]
     for i in range(start, start + n):
-        member = Member(first_name=f"M{i}", last_name="X", district="Østerbro", profile={"Køn": "Kvinde"})
+        member = Member(
+            first_name=f"M{i}", last_name="X", district="Østerbro", profile={"Køn": "Kvinde"}
+        )
         assembly.members.append(member)
-        assembly.materials.append(Material(title=f"Materiale {i}", kind=MaterialKind.REPORT,
-                                           chosen_by=ChosenBy.ASSEMBLY))
-        rec = Recommendation(number=i, title=f"Anbefaling {i}", text="Tekst",
-                             status=RecommendationStatus.DRAFT)
+        assembly.materials.append(
+            Material(title=f"Materiale {i}", kind=MaterialKind.REPORT, chosen_by=ChosenBy.ASSEMBLY)
+        )
+        rec = Recommendation(
+            number=i, title=f"Anbefaling {i}", text="Tekst", status=RecommendationStatus.DRAFT
+        )
         rec.answer = CouncilAnswer(text="Svar")
         statement = MinorityStatement(text="Mindretal")
         statement.signers.append(MinoritySigner(member=member))
@@ -55,10 +59,21 @@ def _count(app, client, url: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_assembly_page_queries_do_not_grow(app, client, db) -> None:  # type: ignore[no-untyped-def]
-    assembly = Assembly(slug="vokser", title="Vokser", remit="?", commissioned_by="x", operator="y",
-                        seats=170, municipality="z", status=AssemblyStatus.ACTIVE)
-    assembly.phases.append(Phase(kind=PhaseKind.PUBLIC_COMMENT, starts_on=date(2026, 11, 1),
-                                 ends_on=date(2026, 12, 31)))
+    assembly = Assembly(
+        slug="vokser",
+        title="Vokser",
+        remit="?",
+        commissioned_by="x",
+        operator="y",
+        seats=170,
+        municipality="z",
+        status=AssemblyStatus.ACTIVE,
+    )
+    assembly.phases.append(
+        Phase(
+            kind=PhaseKind.PUBLIC_COMMENT, starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 31)
+        )
+    )
     db.add(assembly)
     _grow(db, assembly, 3, 1)
     small = _count(app, client, "/assemblies/vokser")
