@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "REGISTRATION_LIMIT_PER_ADDRESS": 10,
+    "DRAW_IN_BACKGROUND": True,  # tests compute the lottery inside the request  # sign-ups per hour from one address
     "SESSION_COOKIE_SECURE": False,  # True when served over https: cookies get the __Host- prefix
     "SITE_NAME": "Samling",
     "PAGE_SIZE": 10,
@@ -33,6 +35,8 @@ _TYPES: dict[str, type] = {
     "LOGIN_MAX_FAILURES": int,
     "LOGIN_LOCK_MINUTES": int,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": int,
+    "REGISTRATION_LIMIT_PER_ADDRESS": int,
+    "DRAW_IN_BACKGROUND": bool,
     "SESSION_COOKIE_SECURE": bool,
     "PAGE_SIZE": int,
     "WTF_CSRF_ENABLED": bool,

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .htmx import is_htmx
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -28,6 +30,16 @@ class PhaseClosed(DomainError):
     """The assembly's current phase does not allow this action."""
 
     status = 409
+
+
+class Conflict(DomainError):
+    """The thing changed since the user loaded it; details carries what a merge page shows."""
+
+    status = 409
+
+    def __init__(self, message: str, details: Any = None):
+        super().__init__(message)
+        self.details = details
 
 
 class Invalid(DomainError):
@@ -50,8 +62,16 @@ class LoginRefused(Invalid):
         super().__init__({"form": message})
 
 
-def form_page(template: str, **context: Any) -> Callable[[F], F]:
-    """On Invalid, show the form's page again with field messages and what was typed (not lost)."""
+def form_page(
+    template: str,
+    context: Callable[..., dict[str, Any]] | None = None,
+    partial: str | None = None,
+) -> Callable[[F], F]:
+    """On Invalid, show the form's page again with field messages and what was typed (not lost).
+
+    `context`, called with the view's arguments, supplies what else the page needs; for htmx
+    requests the `partial` is rendered instead of the whole page.
+    """
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -60,8 +80,26 @@ def form_page(template: str, **context: Any) -> Callable[[F], F]:
                 return view(*args, **kwargs)
             except Invalid as invalid:
                 form = {k: v for k, v in request.form.items() if "password" not in k}
-                page = render_template(template, errors=invalid.field_errors, form=form, **context)
+                extra = context(*args, **kwargs) if context else {}
+                chosen = partial if partial and is_htmx() else template
+                page = render_template(chosen, errors=invalid.field_errors, form=form, **extra)
                 return page, invalid.status
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def conflict_page(template: str) -> Callable[[F], F]:
+    """On Conflict, show the template (a merge view) with the conflict's details and 409."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except Conflict as conflict:
+                return render_template(template, conflict=conflict.details), conflict.status
 
         return wrapped  # type: ignore[return-value]
 
@@ -82,6 +120,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(PhaseClosed)
     def _phase_closed(err: PhaseClosed) -> tuple[str, int]:
         return render_template("errors/409.html", message=str(err)), 409
+
+    @app.errorhandler(Conflict)
+    def _conflict(err: Conflict) -> tuple[str, int]:
+        return render_template("errors/409.html", message=str(err)), 409
+
+    @app.errorhandler(Invalid)
+    def _invalid(err: Invalid) -> tuple[str, int]:
+        # Forms use form_page; a stray Invalid (e.g. from a button) still gets a readable page.
+        return render_template("errors/409.html", message=str(err)), err.status
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> tuple[str, int]:

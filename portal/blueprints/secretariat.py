@@ -1,0 +1,155 @@
+"""The secretariat's (independent operator's) pages: quotas, invitations, the pool and the draw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import assemblies, draws, invitations, recruitment
+from ..auth import role_required
+from ..db import get_session
+from ..errors import form_page
+from ..htmx import page_or_partial
+from ..models import Role
+from ..views import clock_of, now
+
+bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
+
+
+@bp.before_request
+@role_required(Role.SECRETARIAT)
+def _only_secretariat() -> None:
+    """Every page here shows personal data or changes the draw: secretariat (and admin) only."""
+    return None
+
+
+def _context(slug: str) -> dict[str, Any]:
+    session = get_session()
+    assembly = assemblies.get_assembly(session, slug)
+    run = draws.latest_run(session, assembly)
+    if run is not None:
+        draws.mark_interrupted(session, run, now())
+    return {
+        "assembly": assembly,
+        "settings": recruitment.get_recruitment(session, assembly),
+        "quotas": recruitment.list_quotas(session, assembly),
+        "summary": recruitment.pool_summary(session, assembly),
+        "batches": invitations.list_batches(session, assembly),
+        "run": run,
+    }
+
+
+@bp.get("/assemblies/<slug>")
+def show_recruitment(slug: str) -> str:
+    return render_template("secretariat/recruitment.html", errors={}, form={}, **_context(slug))
+
+
+def _quota_context(slug: str) -> dict[str, Any]:
+    context = _context(slug)
+    context["quota_text"] = request.form.get("quotas") or recruitment.quota_text(context["quotas"])
+    context["feasibility"] = None
+    return context
+
+
+@bp.get("/assemblies/<slug>/quotas")
+def edit_quotas(slug: str) -> str:
+    context = _quota_context(slug)
+    if context["quotas"]:
+        context["feasibility"] = draws.check_pool(get_session(), context["assembly"])
+    return render_template("secretariat/quotas.html", errors={}, form={}, **context)
+
+
+@bp.post("/assemblies/<slug>/quotas")
+@form_page("secretariat/quotas.html", context=_quota_context)
+def save_quotas(slug: str) -> Response:
+    assembly = assemblies.get_assembly(get_session(), slug)
+    recruitment.save_quotas(get_session(), assembly, request.form.get("quotas", ""), now().date())
+    flash(_("Kvoterne er gemt."), "success")
+    return redirect(url_for("secretariat.edit_quotas", slug=slug))
+
+
+@bp.post("/assemblies/<slug>/quotas/check")
+@form_page("secretariat/quotas.html", context=_quota_context, partial="secretariat/_feasibility.html")
+def check_quotas(slug: str) -> Response:
+    context = _quota_context(slug)
+    assembly = context["assembly"]
+    rows = recruitment.parse_quota_text(context["quota_text"], assembly.seats)
+    targets = recruitment.quota_targets(assembly, rows)
+    context["feasibility"] = draws.check_pool(get_session(), assembly, targets)
+    return page_or_partial(
+        "secretariat/quotas.html", "secretariat/_feasibility.html", errors={}, form={}, **context
+    )
+
+
+@bp.post("/assemblies/<slug>/invitations")
+@form_page("secretariat/recruitment.html", context=_context)
+def create_invitations(slug: str) -> Response:
+    session = get_session()
+    assembly = assemblies.get_assembly(session, slug)
+    upload = request.files.get("register")
+    text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
+    count = request.form.get("count", "")
+    batch = invitations.draw_invitations(
+        session, assembly, text, int(count) if count.isdigit() else 0,
+        request.form.get("seed", ""), request.form.get("spread", "").strip() or None,
+        current_user._get_current_object(), now(),
+    )
+    flash(_("%(n)d husstande er trukket ud til invitation.", n=batch.invited), "success")
+    return redirect(url_for("secretariat.show_recruitment", slug=slug))
+
+
+@bp.get("/assemblies/<slug>/invitations/<int:batch_id>.csv")
+def download_invitations(slug: str, batch_id: int) -> Response:
+    session = get_session()
+    assembly = assemblies.get_assembly(session, slug)
+    batch = next((b for b in invitations.list_batches(session, assembly) if b.id == batch_id), None)
+    if batch is None:
+        return Response(status=404)
+    return Response(
+        invitations.mail_merge_csv(batch), mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=invitationer-{batch_id}.csv"},
+    )
+
+
+@bp.get("/assemblies/<slug>/draw")
+def show_draw(slug: str) -> Response:
+    return page_or_partial(
+        "secretariat/draw.html", "secretariat/_draw_status.html", errors={}, form={}, **_context(slug)
+    )
+
+
+@bp.post("/assemblies/<slug>/draw")
+@form_page("secretariat/draw.html", context=_context)
+def start_draw(slug: str) -> Response:
+    session = get_session()
+    assembly = assemblies.get_assembly(session, slug)
+    run = draws.start_draw(session, assembly, current_user._get_current_object(), now())
+    make_session, clock = current_app.extensions["sessionmaker"], clock_of(current_app)
+    if current_app.config["DRAW_IN_BACKGROUND"]:
+        draws.run_in_background(make_session, run.id, clock)
+    else:
+        draws.compute_lottery(make_session, run.id, clock)
+    return redirect(url_for("secretariat.show_draw", slug=slug))
+
+
+@bp.post("/assemblies/<slug>/draw/<int:run_id>/seed")
+@form_page("secretariat/draw.html", context=_context)
+def enter_seed(slug: str, run_id: int) -> Response:
+    session = get_session()
+    assembly = assemblies.get_assembly(session, slug)
+    run = draws.get_public_run(session, assembly, run_id)
+    panel = draws.enter_seed(session, run, request.form.get("seed", ""), current_user._get_current_object(), now())
+    flash(_("Panelet er trukket: %(n)d personer. De får en e-mail med et link til at bekræfte.", n=len(panel)), "success")
+    return redirect(url_for("secretariat.show_draw", slug=slug))

@@ -1,0 +1,307 @@
+"""The draw: LEXIMIN + a uniform lottery in the background, a public fingerprint, then the public seed.
+
+Every run is a SelectionRun audit record. The run's inputs are the anonymised CSV files anyone can
+download; the lottery is computed from exactly those files, so `python -m portal.selection draw`
+on the downloads gives the same panel.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import selection
+from .errors import Invalid, NotFound, PhaseClosed
+from .models import (
+    Assembly,
+    AuditEvent,
+    QuotaTarget,
+    Registrant,
+    RegistrantStatus,
+    RunKind,
+    RunStatus,
+    SelectionRun,
+    User,
+)
+from .phases import Feature, allows
+from .recruitment import get_recruitment, list_quotas, pool
+
+CODE_VERSION = "samling-selection-1"
+DEFAULT_PANELS = 1000
+_running: dict[int, threading.Thread] = {}
+
+
+def anonymised_inputs(quotas: list[QuotaTarget], people: list[Registrant]) -> dict[str, str]:
+    """The draw's inputs as CSV texts with pseudonymous ids and households (no personal data)."""
+    q = io.StringIO()
+    writer = csv.writer(q, lineterminator="\n")
+    writer.writerow(["category", "feature", "min", "max"])
+    for quota in quotas:
+        writer.writerow([quota.category, quota.value, quota.min_count, quota.max_count])
+    categories = list(dict.fromkeys(quota.category for quota in quotas))
+    households: dict[str, str] = {}
+    r = io.StringIO()
+    writer = csv.writer(r, lineterminator="\n")
+    writer.writerow(["id", *categories, "household"])
+    for person in people:
+        household = households.setdefault(person.household_key, f"h{len(households) + 1:04d}")
+        writer.writerow([person.public_id, *(person.answers.get(c, "") for c in categories), household])
+    return {"quotas.csv": q.getvalue(), "respondents.csv": r.getvalue()}
+
+
+def digest(inputs: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(inputs):
+        h.update(name.encode() + b"\0" + inputs[name].encode() + b"\0")
+    return h.hexdigest()
+
+
+def _instance(inputs: dict[str, str], seats: int, household_rule: bool) -> selection.Instance:
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in inputs.items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
+        return selection.load_instance(
+            Path(tmp) / "quotas.csv", Path(tmp) / "respondents.csv", seats,
+            address_columns=["household"] if household_rule else None,
+        )
+
+
+def check_pool(
+    session: Session, assembly: Assembly, quotas: list[QuotaTarget] | None = None
+) -> selection.Feasibility:
+    """Can the current pool fill these quotas (default: the saved ones)? The secretariat's live check."""
+    quotas = list_quotas(session, assembly) if quotas is None else quotas
+    if not quotas:
+        raise Invalid({"quotas": str(_l("Der er ingen kvoter endnu."))})
+    inputs = anonymised_inputs(quotas, pool(session, assembly))
+    rule = get_recruitment(session, assembly).household_rule
+    return selection.check_feasibility(_instance(inputs, assembly.seats, rule))
+
+
+def latest_run(session: Session, assembly: Assembly, kind: RunKind = RunKind.DRAW) -> SelectionRun | None:
+    return session.scalar(
+        select(SelectionRun)
+        .where(SelectionRun.assembly_id == assembly.id, SelectionRun.kind == kind)
+        .order_by(SelectionRun.id.desc())
+        .limit(1)
+    )
+
+
+def start_draw(
+    session: Session, assembly: Assembly, actor: User, now: datetime, *, panels: int = DEFAULT_PANELS
+) -> SelectionRun:
+    """Freeze the pool and quotas into a run record; the lottery is computed after commit."""
+    if not allows(assembly, Feature.DRAW, now.date()):
+        raise PhaseClosed(str(_l("Lodtrækningen kan kun køres i lodtrækningsfasen.")))
+    current = latest_run(session, assembly)
+    if current is not None and current.status in (RunStatus.RUNNING, RunStatus.READY, RunStatus.DRAWN):
+        raise Invalid({"form": str(_l("Der er allerede en lodtrækning i gang eller gennemført."))})
+    quotas = list_quotas(session, assembly)
+    people = pool(session, assembly)
+    if not quotas or len(people) < assembly.seats:
+        raise Invalid({"form": str(_l("Der skal være kvoter og mindst %(k)d tilmeldte.", k=assembly.seats))})
+    inputs = anonymised_inputs(quotas, people)
+    rule = get_recruitment(session, assembly).household_rule
+    run = SelectionRun(
+        assembly_id=assembly.id, kind=RunKind.DRAW, status=RunStatus.RUNNING,
+        code_version=CODE_VERSION, inputs=inputs, inputs_digest=digest(inputs),
+        parameters={"panel_size": assembly.seats, "panels": panels, "household_rule": rule,
+                    "algorithm": "leximin", "draw": "sha256(seed) mod panels"},
+        pool_size=len(people), panel_size=assembly.seats, started_by_id=actor.id, started_at=now,
+        message=str(_l("Venter på at gå i gang …")),
+    )
+    session.add(run)
+    session.add(AuditEvent(actor_id=actor.id, action="draw.started", subject=assembly.slug,
+                           detail=f"run inputs {run.inputs_digest}", created_at=now))
+    session.commit()
+    return run
+
+
+def compute_lottery(make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]) -> None:
+    """LEXIMIN, then the uniform lottery; publish its fingerprint. A failure leaves no panel."""
+    steps = 0
+
+    def report(message: str) -> None:
+        nonlocal steps
+        steps += 1
+        with make_session() as s:
+            row = s.get(SelectionRun, run_id)
+            if row is not None and row.status == RunStatus.RUNNING:
+                row.progress = min(0.9, 0.1 + 0.04 * steps)
+                row.message = message
+                s.commit()
+
+    with make_session() as session:
+        run = session.get(SelectionRun, run_id)
+        if run is None or run.status != RunStatus.RUNNING:
+            return
+        inputs, params = dict(run.inputs), dict(run.parameters)
+    try:
+        instance = _instance(inputs, params["panel_size"], params["household_rule"])
+        report("Checking that the quotas can be met")
+        selection.require_feasible(instance)
+        distribution = selection.find_leximin(instance, progress=report)
+        report("Rounding to a lottery of equally likely panels")
+        lottery = selection.build_lottery(distribution, params["panels"])
+    except Exception as error:  # noqa: BLE001 - any failure is recorded; nothing partial is kept
+        with make_session() as session:
+            run = session.get(SelectionRun, run_id)
+            if run is not None:
+                run.status = RunStatus.FAILED
+                run.message = str(error)[:2000]
+                run.finished_at = clock()
+                session.commit()
+        return
+    with make_session() as session:
+        run = session.get(SelectionRun, run_id)
+        if run is None:
+            return
+        run.status = RunStatus.READY
+        run.progress = 1.0
+        run.min_probability = float(distribution.min_probability)
+        run.lottery = lottery.to_json()
+        run.fingerprint = lottery.fingerprint
+        run.fingerprint_published_at = clock()
+        run.message = ""
+        session.commit()
+
+
+def run_in_background(make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]) -> None:
+    thread = threading.Thread(target=compute_lottery, args=(make_session, run_id, clock), daemon=True)
+    _running[run_id] = thread
+    thread.start()
+
+
+def mark_interrupted(session: Session, run: SelectionRun, now: datetime) -> None:
+    """A run left 'running' by a stopped process is failed, so a new one can start."""
+    thread = _running.get(run.id)
+    if run.status == RunStatus.RUNNING and (thread is None or not thread.is_alive()):
+        session.refresh(run)
+        if run.status == RunStatus.RUNNING:
+            run.status = RunStatus.FAILED
+            run.message = "Interrupted: the process computing the lottery stopped."
+            run.finished_at = now
+            session.commit()
+
+
+def enter_seed(session: Session, run: SelectionRun, seed: str, actor: User, now: datetime) -> list[str]:
+    """Draw panel number sha256(seed) mod m from the published lottery; mark the drawn people."""
+    seed = seed.strip()
+    if run.status != RunStatus.READY or run.lottery is None:
+        raise Invalid({"seed": str(_l("Lotteriet er ikke klar, eller der er allerede trukket."))})
+    if not seed:
+        raise Invalid({"seed": str(_l("Skriv frøet, fx terningernes øjne i rækkefølge."))})
+    panel = selection.draw_from_json(run.lottery, seed)
+    run.seed, run.seed_entered_at, run.result = seed, now, list(panel)
+    run.status, run.finished_at = RunStatus.DRAWN, now
+    people = session.scalars(
+        select(Registrant).where(Registrant.assembly_id == run.assembly_id, Registrant.public_id.in_(panel))
+    ).all()
+    for person in people:
+        person.status = RegistrantStatus.DRAWN
+    session.add(AuditEvent(actor_id=actor.id, action="draw.seed", subject=str(run.id),
+                           detail=f"seed {seed!r}, fingerprint {run.fingerprint}", created_at=now))
+    session.commit()
+    return list(panel)
+
+
+def public_runs(session: Session, assembly: Assembly) -> list[SelectionRun]:
+    """Runs with a published fingerprint (never the running or failed ones' inputs)."""
+    return list(
+        session.scalars(
+            select(SelectionRun)
+            .where(SelectionRun.assembly_id == assembly.id, SelectionRun.fingerprint.is_not(None))
+            .order_by(SelectionRun.id)
+        )
+    )
+
+
+def get_public_run(session: Session, assembly: Assembly, run_id: int) -> SelectionRun:
+    run = session.get(SelectionRun, run_id)
+    if run is None or run.assembly_id != assembly.id or run.fingerprint is None:
+        raise NotFound("run")
+    return run
+
+
+def rerun_command(run: SelectionRun) -> str:
+    return (
+        f"python -m portal.selection draw --lottery lottery-{run.id}.json --seed '{run.seed or 'SEED'}'"
+    )
+
+
+def download(run: SelectionRun, name: str) -> tuple[str, str]:
+    """A published file of a run: its inputs or its lottery (never anything personal)."""
+    import json
+
+    if name == "lottery.json" and run.lottery is not None:
+        return json.dumps(run.lottery, ensure_ascii=False, indent=1), "application/json"
+    if name in run.inputs:
+        return run.inputs[name], "text/csv"
+    raise NotFound(name)
+
+
+@dataclass
+class ChartRow:
+    value: str
+    population: float | None  # share of the population (target)
+    pool: float  # share of the pool
+    panel: float | None  # share of the drawn panel
+    pool_count: int
+    panel_count: int | None
+    min_count: int
+    max_count: int
+
+
+@dataclass
+class SelectionOverview:
+    run: SelectionRun | None
+    pool_size: int
+    charts: dict[str, list[ChartRow]]
+
+
+def selection_overview(session: Session, assembly: Assembly) -> SelectionOverview:
+    """Target vs pool vs panel per category, from the published run (counts only)."""
+    runs = public_runs(session, assembly)
+    run = runs[-1] if runs else None
+    quotas = list_quotas(session, assembly)
+    people = session.scalars(select(Registrant).where(Registrant.assembly_id == assembly.id)).all()
+    if run is not None:
+        pool_ids = _ids_in(run.inputs.get("respondents.csv", ""))
+        in_pool = [p for p in people if p.public_id in pool_ids]
+    else:
+        in_pool = [p for p in people if p.status != RegistrantStatus.WITHDRAWN]
+    drawn = set(run.result or []) if run is not None else set()
+    in_panel = [p for p in in_pool if p.public_id in drawn]
+    charts: dict[str, list[ChartRow]] = {}
+    for quota in quotas:
+        pool_count = sum(1 for p in in_pool if p.answers.get(quota.category) == quota.value)
+        panel_count = sum(1 for p in in_panel if p.answers.get(quota.category) == quota.value)
+        charts.setdefault(quota.category, []).append(
+            ChartRow(
+                value=quota.value,
+                population=quota.population_share,
+                pool=pool_count / len(in_pool) if in_pool else 0.0,
+                panel=panel_count / len(in_panel) if in_panel else None,
+                pool_count=pool_count,
+                panel_count=panel_count if in_panel else None,
+                min_count=quota.min_count,
+                max_count=quota.max_count,
+            )
+        )
+    return SelectionOverview(run, len(in_pool), charts)
+
+
+def _ids_in(respondents_csv: str) -> set[str]:
+    return {row["id"] for row in csv.DictReader(io.StringIO(respondents_csv))}

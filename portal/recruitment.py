@@ -1,0 +1,324 @@
+"""Recruitment: quotas, the registration form's rules, receipts and withdrawal."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from .errors import Invalid, NotFound, PhaseClosed
+from .models import (
+    Assembly,
+    Invitation,
+    QuotaTarget,
+    RateEvent,
+    Recruitment,
+    RecruitmentMode,
+    Registrant,
+    RegistrantStatus,
+)
+from .phases import Feature, allows
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+POSTCODE = re.compile(r"^\d{4}$")
+
+
+def get_recruitment(session: Session, assembly: Assembly) -> Recruitment:
+    """The assembly's recruitment settings (created with defaults on first use)."""
+    recruitment = session.scalar(select(Recruitment).where(Recruitment.assembly_id == assembly.id))
+    if recruitment is None:
+        recruitment = Recruitment(assembly_id=assembly.id)
+        session.add(recruitment)
+        session.flush()
+    return recruitment
+
+
+def list_quotas(session: Session, assembly: Assembly) -> list[QuotaTarget]:
+    return list(
+        session.scalars(
+            select(QuotaTarget)
+            .where(QuotaTarget.assembly_id == assembly.id)
+            .order_by(QuotaTarget.position, QuotaTarget.id)
+        )
+    )
+
+
+def categories(quotas: list[QuotaTarget]) -> dict[str, list[str]]:
+    """Category → its values, in the order the secretariat set them."""
+    out: dict[str, list[str]] = {}
+    for q in quotas:
+        out.setdefault(q.category, []).append(q.value)
+    return out
+
+
+@dataclass
+class QuotaRow:
+    category: str
+    value: str
+    population_share: float | None
+    min_count: int
+    max_count: int
+
+
+def bounds_from_share(share: float, seats: int) -> tuple[int, int]:
+    """Min/max seats for a population share: the proportional number ± a tenth (at least one)."""
+    target = share * seats
+    slack = max(1, round(0.1 * target))
+    return max(0, math.floor(target) - slack), min(seats, math.ceil(target) + slack)
+
+
+def parse_quota_text(text: str, seats: int) -> list[QuotaRow]:
+    """Read `category,value,share,min,max` lines; min/max may be left out to derive them from share."""
+    rows: list[QuotaRow] = []
+    errors: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split(",")]
+        if number == 1 and cells[0].lower() in {"category", "kategori"}:
+            continue
+        if len(cells) < 3 or len(cells) > 5 or not cells[0] or not cells[1]:
+            errors.append(str(_l("Linje %(n)d: skriv kategori, værdi, andel og evt. min og max adskilt af komma.", n=number)))
+            continue
+        try:
+            share = float(cells[2].replace("%", "")) / (100 if "%" in cells[2] else 1) if cells[2] else None
+            low, high = (int(cells[3]), int(cells[4])) if len(cells) == 5 else bounds_from_share(share or 0.0, seats)
+        except ValueError:
+            errors.append(str(_l("Linje %(n)d: andel, min og max skal være tal.", n=number)))
+            continue
+        if share is not None and not 0 <= share <= 1:
+            errors.append(str(_l("Linje %(n)d: andelen skal være mellem 0 og 1 (eller 0 %% og 100 %%).", n=number)))
+        if low < 0 or high < low or high > seats:
+            errors.append(str(_l("Linje %(n)d: min skal være mindst 0 og højst max, og max højst %(k)d.", n=number, k=seats)))
+        if (cells[0], cells[1]) in seen:
+            errors.append(str(_l("Linje %(n)d: %(c)s = %(v)s står to gange.", n=number, c=cells[0], v=cells[1])))
+        seen.add((cells[0], cells[1]))
+        rows.append(QuotaRow(cells[0], cells[1], share, low, high))
+    if not rows and not errors:
+        errors.append(str(_l("Skriv mindst én kategori med værdier.")))
+    if errors:
+        raise Invalid({"quotas": " ".join(errors)})
+    return rows
+
+
+def quota_targets(assembly: Assembly, rows: list[QuotaRow]) -> list[QuotaTarget]:
+    """Unsaved quota rows, e.g. for checking a draft against the pool."""
+    return [
+        QuotaTarget(assembly_id=assembly.id, category=r.category, value=r.value, position=i,
+                    population_share=r.population_share, min_count=r.min_count, max_count=r.max_count)
+        for i, r in enumerate(rows)
+    ]
+
+
+def save_quotas(session: Session, assembly: Assembly, text: str, today: date) -> list[QuotaTarget]:
+    """Replace the assembly's quotas (only during recruitment and selection)."""
+    if not (allows(assembly, Feature.REGISTER, today) or allows(assembly, Feature.DRAW, today)):
+        raise PhaseClosed(str(_l("Kvoterne kan kun ændres under rekruttering og lodtrækning.")))
+    rows = parse_quota_text(text, assembly.seats)
+    session.execute(delete(QuotaTarget).where(QuotaTarget.assembly_id == assembly.id))
+    quotas = quota_targets(assembly, rows)
+    session.add_all(quotas)
+    session.commit()
+    return quotas
+
+
+def quota_text(quotas: list[QuotaTarget]) -> str:
+    lines = ["category,value,share,min,max"]
+    for q in quotas:
+        share = "" if q.population_share is None else f"{q.population_share:.4g}"
+        lines.append(f"{q.category},{q.value},{share},{q.min_count},{q.max_count}")
+    return "\n".join(lines)
+
+
+def household_key(address: str, postcode: str) -> str:
+    """A stable hash of a normalised address: same household, same key; the address is not in it."""
+    text = unicodedata.normalize("NFKC", f"{address} {postcode}").casefold()
+    text = re.sub(r"[^\w]+", " ", text).strip()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class RegistrationForm:
+    code: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    address: str
+    postcode: str
+    answers: dict[str, str]
+    access_needs: str
+    availability: list[int]
+    consent: bool
+    honeypot: str
+
+    @classmethod
+    def from_form(cls, form: Any, category_names: list[str]) -> RegistrationForm:
+        """Read the posted fields (a MultiDict); answers are `answer-<category>`."""
+        availability = [int(v) for v in form.getlist("availability") if str(v).isdigit()]
+        return cls(
+            code=form.get("code", ""),
+            first_name=form.get("first_name", ""),
+            last_name=form.get("last_name", ""),
+            email=form.get("email", ""),
+            phone=form.get("phone", ""),
+            address=form.get("address", ""),
+            postcode=form.get("postcode", ""),
+            answers={c: form.get(f"answer-{c}", "") for c in category_names},
+            access_needs=form.get("access_needs", ""),
+            availability=availability,
+            consent=form.get("consent") == "yes",
+            honeypot=form.get("website", ""),
+        )
+
+
+def _check_rate(session: Session, address: str, now: datetime, limit: int) -> None:
+    window = now - timedelta(hours=1)
+    session.execute(delete(RateEvent).where(RateEvent.created_at < window))
+    count = session.scalar(
+        select(func.count()).select_from(RateEvent).where(
+            RateEvent.scope == "register", RateEvent.address == address
+        )
+    ) or 0
+    if count >= limit:
+        raise Invalid({"form": str(_l("For mange tilmeldinger fra din adresse. Prøv igen om en time."))})
+    session.add(RateEvent(scope="register", address=address, created_at=now))
+
+
+def register(
+    session: Session, assembly: Assembly, form: RegistrationForm, address: str, now: datetime,
+    *, per_address_limit: int = 10,
+) -> Registrant:
+    """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates."""
+    if not allows(assembly, Feature.REGISTER, now.date()):
+        raise PhaseClosed(str(_l("Tilmeldingen er lukket.")))
+    if form.honeypot:
+        raise Invalid({"form": str(_l("Tilmeldingen kunne ikke modtages."))})
+    recruitment = get_recruitment(session, assembly)
+    quotas = categories(list_quotas(session, assembly))
+    errors: dict[str, str] = {}
+    invitation = None
+    if recruitment.mode == RecruitmentMode.INVITATION:
+        invitation = session.scalar(
+            select(Invitation).where(
+                Invitation.assembly_id == assembly.id, Invitation.code == form.code.strip().upper()
+            )
+        )
+        if invitation is None:
+            errors["code"] = str(_l("Koden findes ikke. Den står i dit invitationsbrev."))
+        elif invitation.used_at is not None:
+            errors["code"] = str(_l("Koden er allerede brugt."))
+    for name, value, message in (
+        ("first_name", form.first_name, _l("Skriv dit fornavn.")),
+        ("last_name", form.last_name, _l("Skriv dit efternavn.")),
+        ("address", form.address, _l("Skriv din adresse.")),
+    ):
+        if not value.strip() or len(value) > 200:
+            errors[name] = str(message)
+    if not EMAIL.match(form.email.strip()):
+        errors["email"] = str(_l("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk."))
+    if not POSTCODE.match(form.postcode.strip()):
+        errors["postcode"] = str(_l("Skriv et postnummer med fire cifre."))
+    for category, values in quotas.items():
+        if form.answers.get(category) not in values:
+            errors[f"answer-{category}"] = str(_l("Vælg en svarmulighed for %(c)s.", c=category))
+    if not form.consent:
+        errors["consent"] = str(_l("Du skal give samtykke, før vi kan behandle din tilmelding."))
+    email = form.email.strip().lower()
+    if "email" not in errors and session.scalar(
+        select(Registrant.id).where(
+            Registrant.assembly_id == assembly.id,
+            Registrant.email == email,
+            Registrant.status != RegistrantStatus.WITHDRAWN,
+        )
+    ):
+        errors["email"] = str(_l("Der er allerede en tilmelding med den e-mailadresse."))
+    if errors:
+        raise Invalid(errors)
+    _check_rate(session, address, now, per_address_limit)
+    registrant = Registrant(
+        assembly_id=assembly.id,
+        public_id=secrets.token_hex(4),
+        invitation_id=invitation.id if invitation else None,
+        first_name=form.first_name.strip(),
+        last_name=form.last_name.strip(),
+        email=email,
+        phone=form.phone.strip()[:40],
+        address=form.address.strip(),
+        postcode=form.postcode.strip(),
+        household_key=household_key(form.address, form.postcode),
+        answers={c: form.answers[c] for c in quotas},
+        access_needs=form.access_needs.strip()[:2000],
+        availability=sorted(set(form.availability)),
+        consent_at=now,
+        token=secrets.token_urlsafe(32),
+        created_at=now,
+    )
+    if invitation is not None:
+        invitation.used_at = now
+    session.add(registrant)
+    session.commit()
+    return registrant
+
+
+def get_registrant_by_token(session: Session, token: str) -> Registrant:
+    registrant = session.scalar(select(Registrant).where(Registrant.token == token))
+    if registrant is None or registrant.blanked_at is not None:
+        raise NotFound("registrant")
+    return registrant
+
+
+def withdraw(session: Session, registrant: Registrant) -> None:
+    """A registrant leaves the pool (only before being drawn; afterwards they decline)."""
+    if registrant.status == RegistrantStatus.REGISTERED:
+        registrant.status = RegistrantStatus.WITHDRAWN
+        session.commit()
+    elif registrant.status != RegistrantStatus.WITHDRAWN:
+        raise Invalid({"form": str(_l("Du er allerede trukket ud. Brug linket i din e-mail for at takke nej."))})
+
+
+def pool(session: Session, assembly: Assembly) -> list[Registrant]:
+    """Everyone still registered for the draw."""
+    return list(
+        session.scalars(
+            select(Registrant)
+            .where(Registrant.assembly_id == assembly.id, Registrant.status == RegistrantStatus.REGISTERED)
+            .order_by(Registrant.id)
+        )
+    )
+
+
+@dataclass
+class PoolSummary:
+    registered: int
+    withdrawn: int
+    households_with_several: int
+    counts: dict[tuple[str, str], int]
+
+
+def pool_summary(session: Session, assembly: Assembly) -> PoolSummary:
+    """Counts for the secretariat and the public page (no personal data)."""
+    rows = session.scalars(select(Registrant).where(Registrant.assembly_id == assembly.id)).all()
+    active = [r for r in rows if r.status != RegistrantStatus.WITHDRAWN]
+    counts: dict[tuple[str, str], int] = {}
+    households: dict[str, int] = {}
+    for r in active:
+        households[r.household_key] = households.get(r.household_key, 0) + 1
+        for c, v in r.answers.items():
+            counts[(c, v)] = counts.get((c, v), 0) + 1
+    return PoolSummary(
+        registered=len(active),
+        withdrawn=len(rows) - len(active),
+        households_with_several=sum(1 for n in households.values() if n > 1),
+        counts=counts,
+    )
