@@ -25,6 +25,16 @@ def page_or_partial(page_template: str, partial_template: str, /, **context: Any
     return response
 
 
+def partial_or_redirect(partial_template: str, location: str, /, **context: Any) -> Response:
+    """After a command: the updated partial for htmx, else a redirect (post/redirect/get)."""
+    if is_htmx():
+        response = Response(render_template(partial_template, **context))
+    else:
+        response = Response(status=303, headers={"Location": location})
+    response.vary.add("HX-Request")
+    return response
+
+
 def trigger(response: Response, event: str) -> Response:
     response.headers["HX-Trigger"] = event
     return response

@@ -27,8 +27,16 @@ PHASE_FEATURES: dict[PhaseKind, frozenset[Feature]] = {
     PhaseKind.LEARNING: frozenset({Feature.FORUM}),
     PhaseKind.DELIBERATION: frozenset({Feature.FORUM, Feature.EDIT_RECOMMENDATIONS}),
     PhaseKind.DRAFTING: frozenset({Feature.FORUM, Feature.EDIT_RECOMMENDATIONS, Feature.SUPPORT}),
+    # Members keep revising in the workspace while the public comments on the published draft;
+    # the public sees only published versions, so this changes nothing they read.
     PhaseKind.PUBLIC_COMMENT: frozenset(
-        {Feature.FORUM, Feature.COMMENT, Feature.COMMITTEE_INPUT, Feature.SUPPORT}
+        {
+            Feature.FORUM,
+            Feature.COMMENT,
+            Feature.COMMITTEE_INPUT,
+            Feature.SUPPORT,
+            Feature.EDIT_RECOMMENDATIONS,
+        }
     ),
     PhaseKind.FINAL: frozenset({Feature.FORUM, Feature.EDIT_RECOMMENDATIONS, Feature.SUPPORT}),
     PhaseKind.COUNCIL_ANSWER: frozenset({Feature.COUNCIL_ANSWER}),

@@ -16,6 +16,7 @@ from ..models import (
     ChosenBy,
     CouncilAnswer,
     DisplayConsent,
+    GroupMembership,
     ImplementationStatus,
     Material,
     MaterialKind,
@@ -25,15 +26,19 @@ from ..models import (
     MinorityStatement,
     Phase,
     PhaseKind,
+    Post,
     Recommendation,
     RecommendationRevision,
     RecommendationStatus,
     Role,
     SupportLevel,
     SupportVote,
+    Thread,
     User,
+    WorkingGroup,
 )
 from ..passwords import hash_password
+from ..sanitize import markdown_to_html
 from . import content as c
 
 DEMO_PASSWORD = "demo-adgangskode"
@@ -41,6 +46,7 @@ DEMO_ACCOUNTS = [
     ("admin@example.org", "Administrator", Role.ADMIN, None),
     ("secretariat@example.org", "Sekretariatet", Role.SECRETARIAT, None),
     ("member@example.org", "Mette Medlem", Role.MEMBER, None),
+    ("member2@example.org", "Mads Medlem", Role.MEMBER, None),
     ("lokaludvalg@example.org", "Østerbro Lokaludvalg", Role.COMMITTEE, "Østerbro Lokaludvalg"),
     ("council@example.org", "Teknik- og Miljøudvalget", Role.COUNCIL, None),
     ("resident@example.org", "Rasmus Borger", Role.RESIDENT, None),
@@ -61,6 +67,8 @@ def load_demo(session: Session, now: datetime | None = None, hash_kind: str = "a
         _groent_byliv(session, today, users["member@example.org"])
     if session.scalar(select(Assembly.id).where(Assembly.slug == c.BAEREDYGTIGT["slug"])) is None:
         _baeredygtigt(session, today)
+    session.flush()
+    _groent_workspace(session, now, users)
     session.flush()
 
 
@@ -205,7 +213,9 @@ def _middelalderbyen(session: Session) -> None:
             else ImplementationStatus.NOT_STARTED,
         )
         if number in c.MIDDELALDERBYEN_MINORITY:
-            statement = MinorityStatement(text=c.MIDDELALDERBYEN_MINORITY[number])
+            statement = MinorityStatement(
+                text=c.MIDDELALDERBYEN_MINORITY[number], published_at=handed_over
+            )
             statement.signers = [MinoritySigner(member=m) for m in members[: no or 2]]
             rec.minority_statements.append(statement)
         assembly.recommendations.append(rec)
@@ -268,7 +278,7 @@ def _groent_byliv(session: Session, today: date, member_user: User) -> None:
         )
         assembly.recommendations.append(rec)
         if number in c.GROENT_MINORITY:
-            statement = MinorityStatement(text=c.GROENT_MINORITY[number])
+            statement = MinorityStatement(text=c.GROENT_MINORITY[number], published_at=published)
             statement.signers = [MinoritySigner(member=m) for m in members[-3:]]
             rec.minority_statements.append(statement)
     session.add(assembly)
@@ -282,6 +292,62 @@ def _groent_byliv(session: Session, today: date, member_user: User) -> None:
                     level=levels[(i + rec.number) % len(levels)],
                 )
             )
+
+
+def _groent_workspace(session: Session, now: datetime, users: dict[str, User]) -> None:
+    """The members' workspace: a second member account, a group, threads, an unpublished edit."""
+    assembly = session.scalar(select(Assembly).where(Assembly.slug == c.GROENT_BYLIV["slug"]))
+    if assembly is None or len(assembly.members) < 2:
+        return
+    second = assembly.members[1]
+    if second.user_id is None:
+        second.user = users["member2@example.org"]
+        second.first_name, second.last_name = "Mads", "Medlem"
+    if session.scalar(select(Thread.id).where(Thread.assembly_id == assembly.id)) is not None:
+        return
+    mette, mads = users["member@example.org"], users["member2@example.org"]
+    facilitator = users["secretariat@example.org"]
+    meeting = assembly.meetings[-1] if assembly.meetings else None
+    group = WorkingGroup(
+        assembly_id=assembly.id, meeting=meeting, name=c.GROENT_GROUP, created_at=now
+    )
+    group.memberships = [GroupMembership(member=m) for m in assembly.members[:6]]
+    session.add(group)
+    for i, (title, posts, for_group, pinned) in enumerate(c.GROENT_THREADS):
+        when = now - timedelta(days=6 - i, hours=3)
+        thread = Thread(
+            assembly_id=assembly.id,
+            group=group if for_group else None,
+            author=facilitator,
+            title=title,
+            pinned=pinned,
+            closed=False,
+            post_count=0,
+            created_at=when,
+            last_post_at=when,
+        )
+        session.add(thread)
+        for j, text in enumerate(posts):
+            at = when + timedelta(minutes=40 * j)
+            author = (facilitator, mette, mads)[j % 3]
+            thread.posts.add(
+                Post(author=author, text=text, text_html=markdown_to_html(text), created_at=at)
+            )
+            thread.post_count += 1
+            thread.last_post_at = at
+    first = assembly.recommendations[0] if assembly.recommendations else None
+    if first is not None and len(first.revisions) == 1:
+        title, text, message = c.GROENT_REVISION
+        first.revisions.append(
+            RecommendationRevision(
+                parent_id=first.revisions[0].id,
+                author=mads,
+                title=title,
+                text=text,
+                message=message,
+                created_at=now - timedelta(days=1),
+            )
+        )
 
 
 def _baeredygtigt(session: Session, today: date) -> None:

@@ -287,3 +287,33 @@ CPH_DISTRICTS = [
 ]
 OESTERBRO_AREAS = ["Indre Østerbro", "Trianglen", "Kartoffelrækkerne", "Nordhavn"]
 AGE_BANDS = ["16-29", "30-44", "45-59", "60-74", "75+"]
+
+# The members' workspace of Grønt byliv (forum, a working group, an unpublished edit).
+GROENT_GROUP = "Gruppe A: Gader og træer"
+GROENT_THREADS = [
+    (
+        "Velkommen til arbejdsrummet",
+        [
+            "Her kan I drøfte anbefalingerne mellem møderne. Skriv **kort** og venligt.",
+            "Tak! Jeg har læst kortlægningen af gårdene – den er nyttig.",
+            "Enig. Skal vi tale om lommeparkerne på næste møde?",
+        ],
+        False,
+        True,
+    ),
+    (
+        "Lommeparker: hvilke gader?",
+        [
+            "Gruppe A samler forslag til gader, der kan blive lommeparker.",
+            "Jeg foreslår at starte med de gader, hvor der allerede er træer.",
+        ],
+        True,
+        False,
+    ),
+]
+GROENT_REVISION = (
+    "Lommeparker i sidegaderne",
+    "Udvalgte sidegader lukkes for biler i den ene ende og bliver til små lommeparker "
+    "med træer, bænke og plads til leg.",
+    "Tilføjet plads til leg",
+)

@@ -25,6 +25,7 @@ from .recommendations import (
     RecommendationRevision,
     SupportVote,
 )
+from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
     "AnswerStatus",
@@ -38,6 +39,7 @@ __all__ = [
     "CommitteeInput",
     "CouncilAnswer",
     "DisplayConsent",
+    "GroupMembership",
     "ImplementationStatus",
     "LoginAttempt",
     "Material",
@@ -48,13 +50,17 @@ __all__ = [
     "MinoritySigner",
     "MinorityStatement",
     "Phase",
+    "Post",
     "PhaseKind",
     "Recommendation",
+    "RecommendationProposal",
     "RecommendationRevision",
     "RecommendationStatus",
     "Role",
     "SupportLevel",
     "SupportVote",
+    "Thread",
     "User",
+    "WorkingGroup",
     "utcnow",
 ]

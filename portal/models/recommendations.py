@@ -59,6 +59,10 @@ class Recommendation(Base):
         return self.status != RecommendationStatus.WORKING
 
     @property
+    def public_minority_statements(self) -> list[MinorityStatement]:
+        return [s for s in self.minority_statements if s.published_at is not None]
+
+    @property
     def support_total(self) -> int:
         return sum(
             c or 0
@@ -67,9 +71,14 @@ class Recommendation(Base):
 
 
 class RecommendationRevision(Base):
-    """One saved version of a recommendation; never updated after insert."""
+    """One saved version of a recommendation; never updated after insert (but for public_label).
+
+    History is a line: a revision has at most one child, so two saves based on the same
+    revision cannot both succeed (the database refuses the second: no lost update).
+    """
 
     __tablename__ = "recommendation_revision"
+    __table_args__ = (UniqueConstraint("recommendation_id", "parent_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
@@ -117,6 +126,8 @@ class MinorityStatement(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the statement was published with its recommendation; None while members-only.
+    published_at: Mapped[datetime | None]
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="minority_statements")
     signers: Mapped[list[MinoritySigner]] = relationship(
