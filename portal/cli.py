@@ -30,6 +30,22 @@ def register_cli(app: Flask) -> None:
                     f"{counts['recommendations']} recommendations"
                 )
 
+    @app.cli.command("blank-personal-data")
+    @click.argument("slug")
+    def blank_personal_data(slug: str) -> None:
+        """Blank non-selected respondents' personal fields once the replacement window has closed."""
+        from datetime import UTC, datetime
+
+        from .assemblies import get_assembly
+        from .privacy import blank_non_selected
+
+        with _session() as session:
+            try:
+                count = blank_non_selected(session, get_assembly(session, slug), datetime.now(UTC), None)
+            except Invalid as invalid:
+                raise click.ClickException(str(invalid)) from invalid
+        click.echo(f"Blanked {count} respondents of {slug}.")
+
     @app.cli.command("create-user")
     @click.option("--email", required=True)
     @click.option("--name", required=True)

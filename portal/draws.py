@@ -27,6 +27,7 @@ from .errors import Invalid, NotFound, PhaseClosed
 from .models import (
     Assembly,
     AuditEvent,
+    OutboxEmail,
     QuotaTarget,
     Registrant,
     RegistrantStatus,
@@ -196,8 +197,11 @@ def mark_interrupted(session: Session, run: SelectionRun, now: datetime) -> None
             session.commit()
 
 
-def enter_seed(session: Session, run: SelectionRun, seed: str, actor: User, now: datetime) -> list[str]:
-    """Draw panel number sha256(seed) mod m from the published lottery; mark the drawn people."""
+def enter_seed(
+    session: Session, run: SelectionRun, seed: str, actor: User, now: datetime,
+    link_for: Callable[[str], str],
+) -> list[str]:
+    """Draw panel number sha256(seed) mod m from the published lottery; write to the drawn people."""
     seed = seed.strip()
     if run.status != RunStatus.READY or run.lottery is None:
         raise Invalid({"seed": str(_l("Lotteriet er ikke klar, eller der er allerede trukket."))})
@@ -209,12 +213,25 @@ def enter_seed(session: Session, run: SelectionRun, seed: str, actor: User, now:
     people = session.scalars(
         select(Registrant).where(Registrant.assembly_id == run.assembly_id, Registrant.public_id.in_(panel))
     ).all()
+    assembly = session.get(Assembly, run.assembly_id)
+    assert assembly is not None
     for person in people:
         person.status = RegistrantStatus.DRAWN
+        session.add(invitation_email(assembly, person, link_for(person.token)))
     session.add(AuditEvent(actor_id=actor.id, action="draw.seed", subject=str(run.id),
                            detail=f"seed {seed!r}, fingerprint {run.fingerprint}", created_at=now))
     session.commit()
     return list(panel)
+
+
+def invitation_email(assembly: Assembly, person: Registrant, link: str) -> OutboxEmail:
+    """The e-mail a drawn person gets: confirm or decline by following the link."""
+    body = str(_l(
+        "Kære %(name)s\n\nDu er trukket ud til %(title)s. Bekræft eller afslå din plads her:\n%(link)s\n\n"
+        "Venlig hilsen\nSekretariatet",
+        name=person.first_name, title=assembly.title, link=link,
+    ))
+    return OutboxEmail(to=person.email, subject=str(_l("Du er trukket ud til %(t)s", t=assembly.title)), body=body)
 
 
 def public_runs(session: Session, assembly: Assembly) -> list[SelectionRun]:

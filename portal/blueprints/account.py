@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from .. import accounts
+from typing import Any
+
+from .. import accounts, seats
 from ..db import get_session
 from ..errors import form_page
-from ..models import User
+from ..models import DisplayConsent, User
 from ..views import now
 from ._util import safe_next
 
@@ -49,10 +51,24 @@ def logout() -> Response:
     return redirect(url_for("public.index"))
 
 
+def _account_context() -> dict[str, Any]:
+    return {"memberships": seats.list_memberships(get_session(), _me())}
+
+
 @bp.get("/account")
 @login_required
 def show_account() -> str:
-    return render_template("account/account.html", errors={}, form={})
+    return render_template("account/account.html", errors={}, form={}, **_account_context())
+
+
+@bp.post("/account/memberships/<int:member_id>/consent")
+@login_required
+def change_display_consent(member_id: int) -> Response:
+    raw = request.form.get("consent", "")
+    consent = DisplayConsent(raw) if raw in set(DisplayConsent) else DisplayConsent.HIDDEN
+    seats.set_display_consent(get_session(), member_id, _me(), consent)
+    flash(_("Dit valg er gemt. Den offentlige side viser dig nu sådan."), "success")
+    return redirect(url_for("account.show_account"))
 
 
 def _me() -> User:
@@ -62,7 +78,7 @@ def _me() -> User:
 
 @bp.post("/account/password")
 @login_required
-@form_page("account/account.html")
+@form_page("account/account.html", context=lambda: _account_context())
 def change_password() -> Response:
     user = _me()
     accounts.change_password(

@@ -8,9 +8,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from .. import assemblies, recruitment
+from .. import assemblies, recruitment, seats
 from ..db import get_session
 from ..errors import form_page
+from ..models import Assembly, DisplayConsent
 from ..phases import Feature, allows
 from ..views import now, today
 
@@ -68,3 +69,38 @@ def withdraw_registration(slug: str, token: str) -> Response:
     recruitment.withdraw(session, registrant)
     flash(_("Din tilmelding er trukket tilbage. Dine svar indgår ikke i lodtrækningen."), "success")
     return redirect(url_for("participate.show_receipt", slug=slug, token=token))
+
+
+@bp.get("/seat/<token>")
+def show_seat(token: str) -> str:
+    registrant = recruitment.get_registrant_by_token(get_session(), token)
+    assembly = get_session().get(Assembly, registrant.assembly_id)
+    return render_template("participate/seat.html", registrant=registrant, assembly=assembly,
+                           errors={}, form={})
+
+
+def _seat_context(token: str) -> dict[str, Any]:
+    registrant = recruitment.get_registrant_by_token(get_session(), token)
+    return {"registrant": registrant, "assembly": get_session().get(Assembly, registrant.assembly_id)}
+
+
+@bp.post("/seat/<token>/confirm")
+@form_page("participate/seat.html", context=_seat_context)
+def confirm_seat(token: str) -> Response:
+    session = get_session()
+    registrant = recruitment.get_registrant_by_token(session, token)
+    consent = request.form.get("consent", DisplayConsent.HIDDEN.value)
+    seats.confirm_seat(session, registrant,
+                       DisplayConsent(consent) if consent in set(DisplayConsent) else DisplayConsent.HIDDEN,
+                       now())
+    flash(_("Tak! Din plads er bekræftet. Sekretariatet kontakter dig før første møde."), "success")
+    return redirect(url_for("participate.show_seat", token=token))
+
+
+@bp.post("/seat/<token>/decline")
+@form_page("participate/seat.html", context=_seat_context)
+def decline_seat(token: str) -> Response:
+    session = get_session()
+    seats.decline_seat(session, recruitment.get_registrant_by_token(session, token), now())
+    flash(_("Du har takket nej. Tak fordi du meldte dig."), "success")
+    return redirect(url_for("participate.show_seat", token=token))

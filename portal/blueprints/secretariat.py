@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import assemblies, draws, invitations, recruitment
+from .. import assemblies, draws, invitations, privacy, recruitment
 from ..auth import role_required
 from ..db import get_session
 from ..errors import form_page
@@ -48,6 +48,7 @@ def _context(slug: str) -> dict[str, Any]:
         "summary": recruitment.pool_summary(session, assembly),
         "batches": invitations.list_batches(session, assembly),
         "run": run,
+        "blanking_due": privacy.blanking_due(session, assembly, now()),
     }
 
 
@@ -150,6 +151,19 @@ def enter_seed(slug: str, run_id: int) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     run = draws.get_public_run(session, assembly, run_id)
-    panel = draws.enter_seed(session, run, request.form.get("seed", ""), current_user._get_current_object(), now())
+    panel = draws.enter_seed(
+        session, run, request.form.get("seed", ""), current_user._get_current_object(), now(),
+        link_for=lambda token: url_for("participate.show_seat", token=token, _external=True),
+    )
     flash(_("Panelet er trukket: %(n)d personer. De får en e-mail med et link til at bekræfte.", n=len(panel)), "success")
     return redirect(url_for("secretariat.show_draw", slug=slug))
+
+
+@bp.post("/assemblies/<slug>/privacy/blank")
+@form_page("secretariat/recruitment.html", context=_context)
+def blank_personal_data(slug: str) -> Response:
+    session = get_session()
+    assembly = assemblies.get_assembly(session, slug)
+    count = privacy.blank_non_selected(session, assembly, now(), current_user._get_current_object())
+    flash(_("Personoplysninger for %(n)d ikke-udtrukne er slettet.", n=count), "success")
+    return redirect(url_for("secretariat.show_recruitment", slug=slug))
