@@ -21,7 +21,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _secure_cookies(app)
 
     from . import auth, csrf, db, errors, i18n, views
-    from .blueprints import account, members, public
+    from .blueprints import account, members, participate, public, secretariat
     from .cli import register_cli
 
     db.init_app(app)
@@ -32,6 +32,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(members.bp)
+    app.register_blueprint(participate.bp)
+    app.register_blueprint(secretariat.bp)
     errors.init_app(app)
     register_cli(app)
     return app

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import assemblies as domain
-from .. import phases
+from .. import draws, phases
 from ..activity import list_recent_activity
 from ..db import get_session
 from ..htmx import page_or_partial
@@ -105,6 +105,30 @@ def show_recommendation(slug: str, number: int) -> str:
     assembly = domain.get_assembly(session, slug)
     view = domain.get_recommendation(session, assembly, number)
     return render_template("public/recommendation.html", assembly=assembly, view=view)
+
+
+@bp.get("/assemblies/<slug>/selection")
+def show_selection(slug: str) -> str:
+    session = get_session()
+    assembly = domain.get_assembly(session, slug)
+    overview = draws.selection_overview(session, assembly)
+    return render_template(
+        "public/selection.html",
+        assembly=assembly,
+        overview=overview,
+        command=draws.rerun_command(overview.run) if overview.run else None,
+    )
+
+
+@bp.get("/assemblies/<slug>/selection/runs/<int:run_id>/<name>")
+def download_selection_file(slug: str, run_id: int, name: str) -> Response:
+    session = get_session()
+    run = draws.get_public_run(session, domain.get_assembly(session, slug), run_id)
+    body, mimetype = draws.download(run, name)
+    filename = f"lottery-{run.id}.json" if name == "lottery.json" else name
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )
 
 
 @bp.get("/language/<code>")

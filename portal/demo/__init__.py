@@ -40,6 +40,7 @@ from ..models import (
 from ..passwords import hash_password
 from ..sanitize import markdown_to_html
 from . import content as c
+from . import pools
 
 DEMO_PASSWORD = "demo-adgangskode"
 DEMO_ACCOUNTS = [
@@ -352,6 +353,27 @@ def _groent_workspace(session: Session, now: datetime, users: dict[str, User]) -
 
 def _baeredygtigt(session: Session, today: date) -> None:
     assembly = Assembly(status=AssemblyStatus.ACTIVE, answer_due=None, **c.BAEREDYGTIGT)
+    for i, (place, weeks) in enumerate(
+        [
+            ("Odense Rådhus", 10),
+            ("Christiansborg, Landstingssalen", 13),
+            ("Odense Rådhus", 16),
+            ("Københavns Rådhus", 19),
+            ("Christiansborg, Landstingssalen", 22),
+        ],
+        start=1,
+    ):
+        start = datetime.combine(today + timedelta(weeks=weeks), time(9), UTC)
+        assembly.meetings.append(
+            Meeting(
+                number=i,
+                title=f"Weekendmøde {i}",
+                place=place,
+                starts_at=start,
+                ends_at=start + timedelta(hours=7),
+                agenda="Program følger.",
+            )
+        )
     _phases(
         assembly,
         today - timedelta(days=14),
@@ -368,6 +390,18 @@ def _baeredygtigt(session: Session, today: date) -> None:
         ],
     )
     session.add(assembly)
+    session.flush()
+    pools.add_quotas(session, assembly, pools.BAEREDYGTIGT_QUOTAS)
+    opened = datetime.combine(today - timedelta(days=14), time(8), UTC)
+    pools.add_pool(
+        session,
+        assembly,
+        pools.BAEREDYGTIGT_QUOTAS,
+        320,
+        random.Random(66),
+        opened,
+        region_key="Region",
+    )
 
 
 def demo_summary(session: Session) -> dict[str, Any]:

@@ -25,9 +25,35 @@ from .recommendations import (
     RecommendationRevision,
     SupportVote,
 )
+from .recruitment import (
+    Invitation,
+    InvitationBatch,
+    OutboxEmail,
+    QuotaTarget,
+    RateEvent,
+    Recruitment,
+    RecruitmentMode,
+    Registrant,
+    RegistrantStatus,
+    RunKind,
+    RunStatus,
+    SelectionRun,
+)
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
+    "Invitation",
+    "InvitationBatch",
+    "OutboxEmail",
+    "QuotaTarget",
+    "RateEvent",
+    "Recruitment",
+    "RecruitmentMode",
+    "Registrant",
+    "RegistrantStatus",
+    "RunKind",
+    "RunStatus",
+    "SelectionRun",
     "AnswerStatus",
     "Assembly",
     "AssemblyStatus",

@@ -141,6 +141,9 @@ class Member(Base):
     # Category → value as used in the draw (gender, age band …); public only as aggregates.
     profile: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    registrant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrant.id", ondelete="SET NULL")
+    )
     joined_on: Mapped[date | None]
 
     assembly: Mapped[Assembly] = relationship(back_populates="members")
