@@ -13,8 +13,9 @@ from typing import Literal
 Op = Literal["equal", "insert", "delete"]
 Segment = tuple[Op, str]
 
-# Words, runs of whitespace and single punctuation marks; joining the tokens gives the text back.
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+# A word or a punctuation mark with the whitespace after it (so shared spaces never split a
+# changed passage into pieces); joining the tokens gives the text back exactly.
+_TOKEN = re.compile(r"\s+|\w+\s*|[^\w\s]\s*", re.UNICODE)
 
 
 def tokens(text: str) -> list[str]:
