@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -58,7 +57,9 @@ def anonymised_inputs(quotas: list[QuotaTarget], people: list[Registrant]) -> di
     writer.writerow(["id", *categories, "household"])
     for person in people:
         household = households.setdefault(person.household_key, f"h{len(households) + 1:04d}")
-        writer.writerow([person.public_id, *(person.answers.get(c, "") for c in categories), household])
+        writer.writerow(
+            [person.public_id, *(person.answers.get(c, "") for c in categories), household]
+        )
     return {"quotas.csv": q.getvalue(), "respondents.csv": r.getvalue()}
 
 
@@ -74,8 +75,10 @@ def _instance(inputs: dict[str, str], seats: int, household_rule: bool) -> selec
         for name, text in inputs.items():
             (Path(tmp) / name).write_text(text, encoding="utf-8")
         return selection.load_instance(
-            Path(tmp) / "quotas.csv", Path(tmp) / "respondents.csv", seats,
-            address_columns=["household"] if household_rule else None,
+            Path(tmp) / "quotas.csv",
+            Path(tmp) / "respondents.csv",
+            seats,
+            address_columns=["household"] if household_rule else (),
         )
 
 
@@ -91,7 +94,9 @@ def check_pool(
     return selection.check_feasibility(_instance(inputs, assembly.seats, rule))
 
 
-def latest_run(session: Session, assembly: Assembly, kind: RunKind = RunKind.DRAW) -> SelectionRun | None:
+def latest_run(
+    session: Session, assembly: Assembly, kind: RunKind = RunKind.DRAW
+) -> SelectionRun | None:
     return session.scalar(
         select(SelectionRun)
         .where(SelectionRun.assembly_id == assembly.id, SelectionRun.kind == kind)
@@ -101,36 +106,68 @@ def latest_run(session: Session, assembly: Assembly, kind: RunKind = RunKind.DRA
 
 
 def start_draw(
-    session: Session, assembly: Assembly, actor: User, now: datetime, *, panels: int = DEFAULT_PANELS
+    session: Session,
+    assembly: Assembly,
+    actor: User,
+    now: datetime,
+    *,
+    panels: int = DEFAULT_PANELS,
 ) -> SelectionRun:
     """Freeze the pool and quotas into a run record; the lottery is computed after commit."""
     if not allows(assembly, Feature.DRAW, now.date()):
         raise PhaseClosed(str(_l("Lodtrækningen kan kun køres i lodtrækningsfasen.")))
     current = latest_run(session, assembly)
-    if current is not None and current.status in (RunStatus.RUNNING, RunStatus.READY, RunStatus.DRAWN):
+    if current is not None and current.status in (
+        RunStatus.RUNNING,
+        RunStatus.READY,
+        RunStatus.DRAWN,
+    ):
         raise Invalid({"form": str(_l("Der er allerede en lodtrækning i gang eller gennemført."))})
     quotas = list_quotas(session, assembly)
     people = pool(session, assembly)
     if not quotas or len(people) < assembly.seats:
-        raise Invalid({"form": str(_l("Der skal være kvoter og mindst %(k)d tilmeldte.", k=assembly.seats))})
+        raise Invalid(
+            {"form": str(_l("Der skal være kvoter og mindst %(k)d tilmeldte.", k=assembly.seats))}
+        )
     inputs = anonymised_inputs(quotas, people)
     rule = get_recruitment(session, assembly).household_rule
     run = SelectionRun(
-        assembly_id=assembly.id, kind=RunKind.DRAW, status=RunStatus.RUNNING,
-        code_version=CODE_VERSION, inputs=inputs, inputs_digest=digest(inputs),
-        parameters={"panel_size": assembly.seats, "panels": panels, "household_rule": rule,
-                    "algorithm": "leximin", "draw": "sha256(seed) mod panels"},
-        pool_size=len(people), panel_size=assembly.seats, started_by_id=actor.id, started_at=now,
+        assembly_id=assembly.id,
+        kind=RunKind.DRAW,
+        status=RunStatus.RUNNING,
+        code_version=CODE_VERSION,
+        inputs=inputs,
+        inputs_digest=digest(inputs),
+        parameters={
+            "panel_size": assembly.seats,
+            "panels": panels,
+            "household_rule": rule,
+            "algorithm": "leximin",
+            "draw": "sha256(seed) mod panels",
+        },
+        pool_size=len(people),
+        panel_size=assembly.seats,
+        started_by_id=actor.id,
+        started_at=now,
         message=str(_l("Venter på at gå i gang …")),
     )
     session.add(run)
-    session.add(AuditEvent(actor_id=actor.id, action="draw.started", subject=assembly.slug,
-                           detail=f"run inputs {run.inputs_digest}", created_at=now))
+    session.add(
+        AuditEvent(
+            actor_id=actor.id,
+            action="draw.started",
+            subject=assembly.slug,
+            detail=f"run inputs {run.inputs_digest}",
+            created_at=now,
+        )
+    )
     session.commit()
     return run
 
 
-def compute_lottery(make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]) -> None:
+def compute_lottery(
+    make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]
+) -> None:
     """LEXIMIN, then the uniform lottery; publish its fingerprint. A failure leaves no panel."""
     steps = 0
 
@@ -179,8 +216,12 @@ def compute_lottery(make_session: sessionmaker[Session], run_id: int, clock: Cal
         session.commit()
 
 
-def run_in_background(make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]) -> None:
-    thread = threading.Thread(target=compute_lottery, args=(make_session, run_id, clock), daemon=True)
+def run_in_background(
+    make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]
+) -> None:
+    thread = threading.Thread(
+        target=compute_lottery, args=(make_session, run_id, clock), daemon=True
+    )
     _running[run_id] = thread
     thread.start()
 
@@ -198,7 +239,11 @@ def mark_interrupted(session: Session, run: SelectionRun, now: datetime) -> None
 
 
 def enter_seed(
-    session: Session, run: SelectionRun, seed: str, actor: User, now: datetime,
+    session: Session,
+    run: SelectionRun,
+    seed: str,
+    actor: User,
+    now: datetime,
     link_for: Callable[[str], str],
 ) -> list[str]:
     """Draw panel number sha256(seed) mod m from the published lottery; write to the drawn people."""
@@ -211,27 +256,42 @@ def enter_seed(
     run.seed, run.seed_entered_at, run.result = seed, now, list(panel)
     run.status, run.finished_at = RunStatus.DRAWN, now
     people = session.scalars(
-        select(Registrant).where(Registrant.assembly_id == run.assembly_id, Registrant.public_id.in_(panel))
+        select(Registrant).where(
+            Registrant.assembly_id == run.assembly_id, Registrant.public_id.in_(panel)
+        )
     ).all()
     assembly = session.get(Assembly, run.assembly_id)
     assert assembly is not None
     for person in people:
         person.status = RegistrantStatus.DRAWN
         session.add(invitation_email(assembly, person, link_for(person.token)))
-    session.add(AuditEvent(actor_id=actor.id, action="draw.seed", subject=str(run.id),
-                           detail=f"seed {seed!r}, fingerprint {run.fingerprint}", created_at=now))
+    session.add(
+        AuditEvent(
+            actor_id=actor.id,
+            action="draw.seed",
+            subject=str(run.id),
+            detail=f"seed {seed!r}, fingerprint {run.fingerprint}",
+            created_at=now,
+        )
+    )
     session.commit()
     return list(panel)
 
 
 def invitation_email(assembly: Assembly, person: Registrant, link: str) -> OutboxEmail:
     """The e-mail a drawn person gets: confirm or decline by following the link."""
-    body = str(_l(
-        "Kære %(name)s\n\nDu er trukket ud til %(title)s. Bekræft eller afslå din plads her:\n%(link)s\n\n"
-        "Venlig hilsen\nSekretariatet",
-        name=person.first_name, title=assembly.title, link=link,
-    ))
-    return OutboxEmail(to=person.email, subject=str(_l("Du er trukket ud til %(t)s", t=assembly.title)), body=body)
+    body = str(
+        _l(
+            "Kære %(name)s\n\nDu er trukket ud til %(title)s. Bekræft eller afslå din plads her:\n%(link)s\n\n"
+            "Venlig hilsen\nSekretariatet",
+            name=person.first_name,
+            title=assembly.title,
+            link=link,
+        )
+    )
+    return OutboxEmail(
+        to=person.email, subject=str(_l("Du er trukket ud til %(t)s", t=assembly.title)), body=body
+    )
 
 
 def public_runs(session: Session, assembly: Assembly) -> list[SelectionRun]:
@@ -253,9 +313,7 @@ def get_public_run(session: Session, assembly: Assembly, run_id: int) -> Selecti
 
 
 def rerun_command(run: SelectionRun) -> str:
-    return (
-        f"python -m portal.selection draw --lottery lottery-{run.id}.json --seed '{run.seed or 'SEED'}'"
-    )
+    return f"python -m portal.selection draw --lottery lottery-{run.id}.json --seed '{run.seed or 'SEED'}'"
 
 
 def download(run: SelectionRun, name: str) -> tuple[str, str]:

@@ -33,14 +33,24 @@ def read_register(text: str) -> tuple[list[str], list[dict[str, str]]]:
     if not header:
         raise Invalid({"register": str(_l("Filen er tom."))})
     if FORBIDDEN_COLUMNS & {h.lower() for h in header}:
-        raise Invalid({"register": str(_l("Filen må ikke indeholde CPR-numre. Fjern kolonnen og prøv igen."))})
+        raise Invalid(
+            {"register": str(_l("Filen må ikke indeholde CPR-numre. Fjern kolonnen og prøv igen."))}
+        )
     if "household" not in header:
-        raise Invalid({"register": str(_l("Filen skal have en kolonne 'household' (adresse eller husstands-id)."))})
+        raise Invalid(
+            {
+                "register": str(
+                    _l("Filen skal have en kolonne 'household' (adresse eller husstands-id).")
+                )
+            }
+        )
     rows = []
     for line, row in enumerate(reader, start=2):
         clean = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         if not clean.get("household"):
-            raise Invalid({"register": str(_l("Linje %(n)d: kolonnen 'household' er tom.", n=line))})
+            raise Invalid(
+                {"register": str(_l("Linje %(n)d: kolonnen 'household' er tom.", n=line))}
+            )
         rows.append(clean)
     if not rows:
         raise Invalid({"register": str(_l("Filen har ingen rækker."))})
@@ -51,7 +61,9 @@ def _rank(seed: str, household: str) -> str:
     return hashlib.sha256(f"{seed}\n{household}".encode()).hexdigest()
 
 
-def choose_households(rows: list[dict[str, str]], count: int, seed: str, spread: str | None) -> list[str]:
+def choose_households(
+    rows: list[dict[str, str]], count: int, seed: str, spread: str | None
+) -> list[str]:
     """The households drawn: lowest sha256(seed, household) first; spread keeps each group's share."""
     households: dict[str, str] = {}
     for row in rows:
@@ -65,7 +77,9 @@ def choose_households(rows: list[dict[str, str]], count: int, seed: str, spread:
     # Largest-remainder apportionment of the invitations over the groups.
     exact = {g: count * len(hs) / len(households) for g, hs in groups.items()}
     quota = {g: math.floor(x) for g, x in exact.items()}
-    for g in sorted(exact, key=lambda g: (-(exact[g] - quota[g]), g))[: count - sum(quota.values())]:
+    for g in sorted(exact, key=lambda g: (-(exact[g] - quota[g]), g))[
+        : count - sum(quota.values())
+    ]:
         quota[g] += 1
     chosen: list[str] = []
     for g in sorted(groups):
@@ -74,8 +88,14 @@ def choose_households(rows: list[dict[str, str]], count: int, seed: str, spread:
 
 
 def draw_invitations(
-    session: Session, assembly: Assembly, register_text: str, count: int, seed: str,
-    spread: str | None, actor: User, now: datetime,
+    session: Session,
+    assembly: Assembly,
+    register_text: str,
+    count: int,
+    seed: str,
+    spread: str | None,
+    actor: User,
+    now: datetime,
 ) -> InvitationBatch:
     """Record a seeded invitation lottery and create one personal code per drawn household."""
     errors = {}
@@ -89,30 +109,47 @@ def draw_invitations(
     if errors:
         raise Invalid(errors)
     chosen = choose_households(rows, count, seed.strip(), spread or None)
-    first_row = {}
+    first_row: dict[str, dict[str, str]] = {}
     for row in rows:
         first_row.setdefault(row["household"], row)
     batch = InvitationBatch(
-        assembly_id=assembly.id, seed=seed.strip(),
+        assembly_id=assembly.id,
+        seed=seed.strip(),
         register_digest=hashlib.sha256(register_text.encode()).hexdigest(),
-        register_size=len(rows), invited=len(chosen), spread_column=spread or None,
-        created_by_id=actor.id, created_at=now,
+        register_size=len(rows),
+        invited=len(chosen),
+        spread_column=spread or None,
+        created_by_id=actor.id,
+        created_at=now,
     )
     batch.invitations = [
-        Invitation(assembly_id=assembly.id, code=_code(), household_key=h, register_row=first_row[h])
+        Invitation(
+            assembly_id=assembly.id, code=_code(), household_key=h, register_row=first_row[h]
+        )
         for h in chosen
     ]
     session.add(batch)
-    session.add(AuditEvent(actor_id=actor.id, action="invitations.drawn", subject=assembly.slug,
-                           detail=f"{len(chosen)} of {len(first_row)} households, seed {seed!r}",
-                           created_at=now))
+    session.add(
+        AuditEvent(
+            actor_id=actor.id,
+            action="invitations.drawn",
+            subject=assembly.slug,
+            detail=f"{len(chosen)} of {len(first_row)} households, seed {seed!r}",
+            created_at=now,
+        )
+    )
     session.commit()
     return batch
 
 
 def list_batches(session: Session, assembly: Assembly) -> list[InvitationBatch]:
-    return list(session.scalars(select(InvitationBatch).where(InvitationBatch.assembly_id == assembly.id)
-                                .order_by(InvitationBatch.id.desc())))
+    return list(
+        session.scalars(
+            select(InvitationBatch)
+            .where(InvitationBatch.assembly_id == assembly.id)
+            .order_by(InvitationBatch.id.desc())
+        )
+    )
 
 
 def mail_merge_csv(batch: InvitationBatch) -> str:

@@ -40,9 +40,13 @@ def blanking_due(session: Session, assembly: Assembly, now: datetime) -> datetim
     """When non-selected people's data may go: the replacement window closed, or the retention ran out."""
     drawn = session.scalar(
         select(SelectionRun.finished_at)
-        .where(SelectionRun.assembly_id == assembly.id, SelectionRun.kind == RunKind.DRAW,
-               SelectionRun.status == RunStatus.DRAWN)
-        .order_by(SelectionRun.id.desc()).limit(1)
+        .where(
+            SelectionRun.assembly_id == assembly.id,
+            SelectionRun.kind == RunKind.DRAW,
+            SelectionRun.status == RunStatus.DRAWN,
+        )
+        .order_by(SelectionRun.id.desc())
+        .limit(1)
     )
     if drawn is None:
         return None
@@ -53,40 +57,80 @@ def blanking_due(session: Session, assembly: Assembly, now: datetime) -> datetim
     return due
 
 
-def blank_non_selected(session: Session, assembly: Assembly, now: datetime, actor: User | None) -> int:
+def blank_non_selected(
+    session: Session, assembly: Assembly, now: datetime, actor: User | None
+) -> int:
     """Blank the personal fields of everyone not seated (after the replacement window); returns how many."""
     due = blanking_due(session, assembly, now)
     if due is None or now < due:
-        raise Invalid({"form": str(_l("Oplysningerne kan først slettes, når panelet er endeligt og fristen for erstatninger er udløbet."))})
+        raise Invalid(
+            {
+                "form": str(
+                    _l(
+                        "Oplysningerne kan først slettes, når panelet er endeligt "
+                        "og fristen for erstatninger er udløbet."
+                    )
+                )
+            }
+        )
     people = session.scalars(
-        select(Registrant).where(Registrant.assembly_id == assembly.id, Registrant.status.in_(NOT_SELECTED),
-                                 Registrant.blanked_at.is_(None))
+        select(Registrant).where(
+            Registrant.assembly_id == assembly.id,
+            Registrant.status.in_(NOT_SELECTED),
+            Registrant.blanked_at.is_(None),
+        )
     ).all()
     for person in people:
         _blank(person, now)
-    for invitation in session.scalars(select(Invitation).where(Invitation.assembly_id == assembly.id)):
+    for invitation in session.scalars(
+        select(Invitation).where(Invitation.assembly_id == assembly.id)
+    ):
         invitation.register_row = {}
     settings = get_recruitment(session, assembly)
     settings.blanked_at = now
-    session.add(AuditEvent(actor_id=actor.id if actor else None, action="privacy.blanked",
-                           subject=assembly.slug, detail=f"{len(people)} respondents", created_at=now))
+    session.add(
+        AuditEvent(
+            actor_id=actor.id if actor else None,
+            action="privacy.blanked",
+            subject=assembly.slug,
+            detail=f"{len(people)} respondents",
+            created_at=now,
+        )
+    )
     session.commit()
     return len(people)
 
 
-def blank_member_contacts(session: Session, assembly: Assembly, now: datetime, actor: User | None) -> int:
+def blank_member_contacts(
+    session: Session, assembly: Assembly, now: datetime, actor: User | None
+) -> int:
     """When the assembly has ended, members' contact data goes too (their public names stay as consented)."""
     if assembly.status != AssemblyStatus.CONCLUDED:
-        raise Invalid({"form": str(_l("Medlemmernes kontaktoplysninger slettes, når borgersamlingen er afsluttet."))})
+        raise Invalid(
+            {
+                "form": str(
+                    _l("Medlemmernes kontaktoplysninger slettes, når borgersamlingen er afsluttet.")
+                )
+            }
+        )
     people = session.scalars(
-        select(Registrant).where(Registrant.assembly_id == assembly.id,
-                                 Registrant.status.in_((RegistrantStatus.CONFIRMED, RegistrantStatus.DRAWN)),
-                                 Registrant.blanked_at.is_(None))
+        select(Registrant).where(
+            Registrant.assembly_id == assembly.id,
+            Registrant.status.in_((RegistrantStatus.CONFIRMED, RegistrantStatus.DRAWN)),
+            Registrant.blanked_at.is_(None),
+        )
     ).all()
     for person in people:
         person.email = person.phone = person.address = person.postcode = person.access_needs = ""
         person.blanked_at = now
-    session.add(AuditEvent(actor_id=actor.id if actor else None, action="privacy.members_blanked",
-                           subject=assembly.slug, detail=f"{len(people)} members", created_at=now))
+    session.add(
+        AuditEvent(
+            actor_id=actor.id if actor else None,
+            action="privacy.members_blanked",
+            subject=assembly.slug,
+            detail=f"{len(people)} members",
+            created_at=now,
+        )
+    )
     session.commit()
     return len(people)

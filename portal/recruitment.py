@@ -8,8 +8,8 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -88,20 +88,59 @@ def parse_quota_text(text: str, seats: int) -> list[QuotaRow]:
         if number == 1 and cells[0].lower() in {"category", "kategori"}:
             continue
         if len(cells) < 3 or len(cells) > 5 or not cells[0] or not cells[1]:
-            errors.append(str(_l("Linje %(n)d: skriv kategori, værdi, andel og evt. min og max adskilt af komma.", n=number)))
+            errors.append(
+                str(
+                    _l(
+                        "Linje %(n)d: skriv kategori, værdi, andel og evt. min og max adskilt af komma.",
+                        n=number,
+                    )
+                )
+            )
             continue
         try:
-            share = float(cells[2].replace("%", "")) / (100 if "%" in cells[2] else 1) if cells[2] else None
-            low, high = (int(cells[3]), int(cells[4])) if len(cells) == 5 else bounds_from_share(share or 0.0, seats)
+            share = (
+                float(cells[2].replace("%", "")) / (100 if "%" in cells[2] else 1)
+                if cells[2]
+                else None
+            )
+            low, high = (
+                (int(cells[3]), int(cells[4]))
+                if len(cells) == 5
+                else bounds_from_share(share or 0.0, seats)
+            )
         except ValueError:
             errors.append(str(_l("Linje %(n)d: andel, min og max skal være tal.", n=number)))
             continue
         if share is not None and not 0 <= share <= 1:
-            errors.append(str(_l("Linje %(n)d: andelen skal være mellem 0 og 1 (eller 0 %% og 100 %%).", n=number)))
+            errors.append(
+                str(
+                    _l(
+                        "Linje %(n)d: andelen skal være mellem 0 og 1 (eller 0 %% og 100 %%).",
+                        n=number,
+                    )
+                )
+            )
         if low < 0 or high < low or high > seats:
-            errors.append(str(_l("Linje %(n)d: min skal være mindst 0 og højst max, og max højst %(k)d.", n=number, k=seats)))
+            errors.append(
+                str(
+                    _l(
+                        "Linje %(n)d: min skal være mindst 0 og højst max, og max højst %(k)d.",
+                        n=number,
+                        k=seats,
+                    )
+                )
+            )
         if (cells[0], cells[1]) in seen:
-            errors.append(str(_l("Linje %(n)d: %(c)s = %(v)s står to gange.", n=number, c=cells[0], v=cells[1])))
+            errors.append(
+                str(
+                    _l(
+                        "Linje %(n)d: %(c)s = %(v)s står to gange.",
+                        n=number,
+                        c=cells[0],
+                        v=cells[1],
+                    )
+                )
+            )
         seen.add((cells[0], cells[1]))
         rows.append(QuotaRow(cells[0], cells[1], share, low, high))
     if not rows and not errors:
@@ -114,8 +153,15 @@ def parse_quota_text(text: str, seats: int) -> list[QuotaRow]:
 def quota_targets(assembly: Assembly, rows: list[QuotaRow]) -> list[QuotaTarget]:
     """Unsaved quota rows, e.g. for checking a draft against the pool."""
     return [
-        QuotaTarget(assembly_id=assembly.id, category=r.category, value=r.value, position=i,
-                    population_share=r.population_share, min_count=r.min_count, max_count=r.max_count)
+        QuotaTarget(
+            assembly_id=assembly.id,
+            category=r.category,
+            value=r.value,
+            position=i,
+            population_share=r.population_share,
+            min_count=r.min_count,
+            max_count=r.max_count,
+        )
         for i, r in enumerate(rows)
     ]
 
@@ -185,19 +231,29 @@ class RegistrationForm:
 def _check_rate(session: Session, address: str, now: datetime, limit: int) -> None:
     window = now - timedelta(hours=1)
     session.execute(delete(RateEvent).where(RateEvent.created_at < window))
-    count = session.scalar(
-        select(func.count()).select_from(RateEvent).where(
-            RateEvent.scope == "register", RateEvent.address == address
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(RateEvent)
+            .where(RateEvent.scope == "register", RateEvent.address == address)
         )
-    ) or 0
+        or 0
+    )
     if count >= limit:
-        raise Invalid({"form": str(_l("For mange tilmeldinger fra din adresse. Prøv igen om en time."))})
+        raise Invalid(
+            {"form": str(_l("For mange tilmeldinger fra din adresse. Prøv igen om en time."))}
+        )
     session.add(RateEvent(scope="register", address=address, created_at=now))
 
 
 def register(
-    session: Session, assembly: Assembly, form: RegistrationForm, address: str, now: datetime,
-    *, per_address_limit: int = 10,
+    session: Session,
+    assembly: Assembly,
+    form: RegistrationForm,
+    address: str,
+    now: datetime,
+    *,
+    per_address_limit: int = 10,
 ) -> Registrant:
     """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates."""
     if not allows(assembly, Feature.REGISTER, now.date()):
@@ -284,7 +340,13 @@ def withdraw(session: Session, registrant: Registrant) -> None:
         registrant.status = RegistrantStatus.WITHDRAWN
         session.commit()
     elif registrant.status != RegistrantStatus.WITHDRAWN:
-        raise Invalid({"form": str(_l("Du er allerede trukket ud. Brug linket i din e-mail for at takke nej."))})
+        raise Invalid(
+            {
+                "form": str(
+                    _l("Du er allerede trukket ud. Brug linket i din e-mail for at takke nej.")
+                )
+            }
+        )
 
 
 def pool(session: Session, assembly: Assembly) -> list[Registrant]:
@@ -292,7 +354,10 @@ def pool(session: Session, assembly: Assembly) -> list[Registrant]:
     return list(
         session.scalars(
             select(Registrant)
-            .where(Registrant.assembly_id == assembly.id, Registrant.status == RegistrantStatus.REGISTERED)
+            .where(
+                Registrant.assembly_id == assembly.id,
+                Registrant.status == RegistrantStatus.REGISTERED,
+            )
             .order_by(Registrant.id)
         )
     )

@@ -19,7 +19,9 @@ from .models import (
 )
 
 
-def confirm_seat(session: Session, registrant: Registrant, consent: DisplayConsent, now: datetime) -> Member:
+def confirm_seat(
+    session: Session, registrant: Registrant, consent: DisplayConsent, now: datetime
+) -> Member:
     """A drawn person takes the seat and says how they want to appear in public."""
     if registrant.status == RegistrantStatus.CONFIRMED:
         member = session.scalar(select(Member).where(Member.registrant_id == registrant.id))
@@ -33,7 +35,10 @@ def confirm_seat(session: Session, registrant: Registrant, consent: DisplayConse
         registrant_id=registrant.id,
         first_name=registrant.first_name,
         last_name=registrant.last_name,
-        district=next(iter(v for k, v in registrant.answers.items() if k in {"Bydel", "Region", "District"}), ""),
+        district=next(
+            iter(v for k, v in registrant.answers.items() if k in {"Bydel", "Region", "District"}),
+            "",
+        ),
         consent=consent,
         profile=dict(registrant.answers),
         joined_on=now.date(),
@@ -53,7 +58,9 @@ def decline_seat(session: Session, registrant: Registrant, now: datetime) -> Non
     session.commit()
 
 
-def set_display_consent(session: Session, member_id: int, user: User, consent: DisplayConsent) -> Member:
+def set_display_consent(
+    session: Session, member_id: int, user: User, consent: DisplayConsent
+) -> Member:
     """A member chooses, at any time, how they appear in public."""
     member = session.get(Member, member_id)
     if member is None:
@@ -66,4 +73,6 @@ def set_display_consent(session: Session, member_id: int, user: User, consent: D
 
 
 def list_memberships(session: Session, user: User) -> list[Member]:
-    return list(session.scalars(select(Member).where(Member.user_id == user.id).order_by(Member.id)))
+    return list(
+        session.scalars(select(Member).where(Member.user_id == user.id).order_by(Member.id))
+    )

@@ -75,13 +75,17 @@ def withdraw_registration(slug: str, token: str) -> Response:
 def show_seat(token: str) -> str:
     registrant = recruitment.get_registrant_by_token(get_session(), token)
     assembly = get_session().get(Assembly, registrant.assembly_id)
-    return render_template("participate/seat.html", registrant=registrant, assembly=assembly,
-                           errors={}, form={})
+    return render_template(
+        "participate/seat.html", registrant=registrant, assembly=assembly, errors={}, form={}
+    )
 
 
 def _seat_context(token: str) -> dict[str, Any]:
     registrant = recruitment.get_registrant_by_token(get_session(), token)
-    return {"registrant": registrant, "assembly": get_session().get(Assembly, registrant.assembly_id)}
+    return {
+        "registrant": registrant,
+        "assembly": get_session().get(Assembly, registrant.assembly_id),
+    }
 
 
 @bp.post("/seat/<token>/confirm")
@@ -90,9 +94,12 @@ def confirm_seat(token: str) -> Response:
     session = get_session()
     registrant = recruitment.get_registrant_by_token(session, token)
     consent = request.form.get("consent", DisplayConsent.HIDDEN.value)
-    seats.confirm_seat(session, registrant,
-                       DisplayConsent(consent) if consent in set(DisplayConsent) else DisplayConsent.HIDDEN,
-                       now())
+    seats.confirm_seat(
+        session,
+        registrant,
+        DisplayConsent(consent) if consent in set(DisplayConsent) else DisplayConsent.HIDDEN,
+        now(),
+    )
     flash(_("Tak! Din plads er bekræftet. Sekretariatet kontakter dig før første møde."), "success")
     return redirect(url_for("participate.show_seat", token=token))
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -16,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from .. import assemblies, draws, invitations, privacy, recruitment
 from ..auth import role_required
@@ -82,7 +82,9 @@ def save_quotas(slug: str) -> Response:
 
 
 @bp.post("/assemblies/<slug>/quotas/check")
-@form_page("secretariat/quotas.html", context=_quota_context, partial="secretariat/_feasibility.html")
+@form_page(
+    "secretariat/quotas.html", context=_quota_context, partial="secretariat/_feasibility.html"
+)
 def check_quotas(slug: str) -> Response:
     context = _quota_context(slug)
     assembly = context["assembly"]
@@ -103,9 +105,14 @@ def create_invitations(slug: str) -> Response:
     text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
     count = request.form.get("count", "")
     batch = invitations.draw_invitations(
-        session, assembly, text, int(count) if count.isdigit() else 0,
-        request.form.get("seed", ""), request.form.get("spread", "").strip() or None,
-        current_user._get_current_object(), now(),
+        session,
+        assembly,
+        text,
+        int(count) if count.isdigit() else 0,
+        request.form.get("seed", ""),
+        request.form.get("spread", "").strip() or None,
+        current_user._get_current_object(),
+        now(),
     )
     flash(_("%(n)d husstande er trukket ud til invitation.", n=batch.invited), "success")
     return redirect(url_for("secretariat.show_recruitment", slug=slug))
@@ -119,7 +126,8 @@ def download_invitations(slug: str, batch_id: int) -> Response:
     if batch is None:
         return Response(status=404)
     return Response(
-        invitations.mail_merge_csv(batch), mimetype="text/csv",
+        invitations.mail_merge_csv(batch),
+        mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=invitationer-{batch_id}.csv"},
     )
 
@@ -127,7 +135,11 @@ def download_invitations(slug: str, batch_id: int) -> Response:
 @bp.get("/assemblies/<slug>/draw")
 def show_draw(slug: str) -> Response:
     return page_or_partial(
-        "secretariat/draw.html", "secretariat/_draw_status.html", errors={}, form={}, **_context(slug)
+        "secretariat/draw.html",
+        "secretariat/_draw_status.html",
+        errors={},
+        form={},
+        **_context(slug),
     )
 
 
@@ -152,10 +164,20 @@ def enter_seed(slug: str, run_id: int) -> Response:
     assembly = assemblies.get_assembly(session, slug)
     run = draws.get_public_run(session, assembly, run_id)
     panel = draws.enter_seed(
-        session, run, request.form.get("seed", ""), current_user._get_current_object(), now(),
+        session,
+        run,
+        request.form.get("seed", ""),
+        current_user._get_current_object(),
+        now(),
         link_for=lambda token: url_for("participate.show_seat", token=token, _external=True),
     )
-    flash(_("Panelet er trukket: %(n)d personer. De får en e-mail med et link til at bekræfte.", n=len(panel)), "success")
+    flash(
+        _(
+            "Panelet er trukket: %(n)d personer. De får en e-mail med et link til at bekræfte.",
+            n=len(panel),
+        ),
+        "success",
+    )
     return redirect(url_for("secretariat.show_draw", slug=slug))
 
 

@@ -16,28 +16,59 @@ from . import content as c
 BAEREDYGTIGT_QUOTAS: dict[str, list[tuple[str, float, float]]] = {
     "Region": [("Region Hovedstaden", 0.60, 1.0), ("Region Syddanmark", 0.40, 1.0)],
     "Køn": [("Kvinde", 0.50, 1.2), ("Mand", 0.50, 0.8)],
-    "Alder": [("18-29", 0.19, 0.6), ("30-44", 0.23, 0.9), ("45-59", 0.25, 1.1),
-              ("60-74", 0.21, 1.4), ("75+", 0.12, 0.7)],
-    "Uddannelse": [("Grundskole", 0.25, 0.5), ("Erhvervsuddannelse", 0.35, 0.9),
-                   ("Videregående", 0.40, 1.6)],
+    "Alder": [
+        ("18-29", 0.19, 0.6),
+        ("30-44", 0.23, 0.9),
+        ("45-59", 0.25, 1.1),
+        ("60-74", 0.21, 1.4),
+        ("75+", 0.12, 0.7),
+    ],
+    "Uddannelse": [
+        ("Grundskole", 0.25, 0.5),
+        ("Erhvervsuddannelse", 0.35, 0.9),
+        ("Videregående", 0.40, 1.6),
+    ],
     "Boligform": [("Ejerbolig", 0.50, 1.2), ("Lejebolig", 0.40, 0.8), ("Andelsbolig", 0.10, 1.0)],
 }
 
-STREETS = ["Vestergade", "Østergade", "Nørregade", "Søndergade", "Skolevej", "Kirkevej",
-           "Stationsvej", "Havnegade", "Parkvej", "Engvej", "Birkevej", "Møllevej"]
-TOWNS = {"Region Hovedstaden": ["2100", "2200", "2300", "2400", "2500", "2600", "3000", "3400"],
-         "Region Syddanmark": ["5000", "5200", "5700", "6000", "6700", "7100", "6400", "5500"]}
+STREETS = [
+    "Vestergade",
+    "Østergade",
+    "Nørregade",
+    "Søndergade",
+    "Skolevej",
+    "Kirkevej",
+    "Stationsvej",
+    "Havnegade",
+    "Parkvej",
+    "Engvej",
+    "Birkevej",
+    "Møllevej",
+]
+TOWNS = {
+    "Region Hovedstaden": ["2100", "2200", "2300", "2400", "2500", "2600", "3000", "3400"],
+    "Region Syddanmark": ["5000", "5200", "5700", "6000", "6700", "7100", "6400", "5500"],
+}
 
 
-def add_quotas(session: Session, assembly: Assembly,
-               quotas: dict[str, list[tuple[str, float, float]]]) -> None:
+def add_quotas(
+    session: Session, assembly: Assembly, quotas: dict[str, list[tuple[str, float, float]]]
+) -> None:
     position = 0
     for category, values in quotas.items():
         for value, share, _lean in values:
             low, high = bounds_from_share(share, assembly.seats)
-            session.add(QuotaTarget(assembly_id=assembly.id, category=category, value=value,
-                                    position=position, population_share=share,
-                                    min_count=low, max_count=high))
+            session.add(
+                QuotaTarget(
+                    assembly_id=assembly.id,
+                    category=category,
+                    value=value,
+                    position=position,
+                    population_share=share,
+                    min_count=low,
+                    max_count=high,
+                )
+            )
             position += 1
 
 
@@ -46,8 +77,15 @@ def _pick(rng: random.Random, values: list[tuple[str, float, float]]) -> str:
     return rng.choices([v for v, _s, _l in values], weights=weights)[0]
 
 
-def add_pool(session: Session, assembly: Assembly, quotas: dict[str, list[tuple[str, float, float]]],
-             size: int, rng: random.Random, start: datetime, region_key: str | None = None) -> list[Registrant]:
+def add_pool(
+    session: Session,
+    assembly: Assembly,
+    quotas: dict[str, list[tuple[str, float, float]]],
+    size: int,
+    rng: random.Random,
+    start: datetime,
+    region_key: str | None = None,
+) -> list[Registrant]:
     """`size` registrants; about one in twenty shares an address with the one before."""
     session.add(Recruitment(assembly_id=assembly.id, household_rule=True, retention_days=90))
     people = []

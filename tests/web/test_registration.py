@@ -21,11 +21,19 @@ URL = "/assemblies/baeredygtigt-forbrug/register"
 
 def valid(**changes: Any) -> dict[str, Any]:
     data = {
-        "first_name": "Ida", "last_name": "Holm", "email": "ida.holm@example.dk",
-        "address": "Vestergade 3, 2. th", "postcode": "5000", "consent": "yes",
-        "answer-Region": "Region Syddanmark", "answer-Køn": "Kvinde", "answer-Alder": "30-44",
-        "answer-Uddannelse": "Grundskole", "answer-Boligform": "Lejebolig",
-        "availability": ["1", "3"], "access_needs": "Trinfri adgang",
+        "first_name": "Ida",
+        "last_name": "Holm",
+        "email": "ida.holm@example.dk",
+        "address": "Vestergade 3, 2. th",
+        "postcode": "5000",
+        "consent": "yes",
+        "answer-Region": "Region Syddanmark",
+        "answer-Køn": "Kvinde",
+        "answer-Alder": "30-44",
+        "answer-Uddannelse": "Grundskole",
+        "answer-Boligform": "Lejebolig",
+        "availability": ["1", "3"],
+        "access_needs": "Trinfri adgang",
     }
     data.update(changes)
     return data
@@ -42,7 +50,11 @@ def test_registration_gives_a_receipt_with_a_one_click_withdrawal(client: FlaskC
     response = client.post(URL, data=valid())
     assert response.status_code == 302
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Tak, Ida" in receipt and "Region Syddanmark" in receipt and "Træk min tilmelding tilbage" in receipt
+    assert (
+        "Tak, Ida" in receipt
+        and "Region Syddanmark" in receipt
+        and "Træk min tilmelding tilbage" in receipt
+    )
     person = db.scalar(select(Registrant).where(Registrant.email == "ida.holm@example.dk"))
     assert person.answers["Køn"] == "Kvinde" and person.availability == [1, 3]
     assert person.household_key and "Vestergade" not in person.household_key
@@ -50,22 +62,30 @@ def test_registration_gives_a_receipt_with_a_one_click_withdrawal(client: FlaskC
     assert withdraw.status_code == 302
     db.expire_all()
     assert db.get(Registrant, person.id).status == RegistrantStatus.WITHDRAWN
-    assert "Din tilmelding er trukket tilbage" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Din tilmelding er trukket tilbage" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 def test_bad_input_gets_messages_and_keeps_what_was_typed(client: FlaskClient) -> None:
-    response = client.post(URL, data=valid(email="ikke-en-mail", postcode="50", consent="", **{"answer-Køn": ""}))
+    response = client.post(
+        URL, data=valid(email="ikke-en-mail", postcode="50", consent="", **{"answer-Køn": ""})
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Skriv en gyldig e-mailadresse" in html and "postnummer med fire cifre" in html
     assert "Vælg en svarmulighed for Køn" in html and "Du skal give samtykke" in html
-    assert 'value="Ida"' in html and 'value="Vestergade 3, 2. th"' in html and "Trinfri adgang" in html
+    assert (
+        'value="Ida"' in html and 'value="Vestergade 3, 2. th"' in html and "Trinfri adgang" in html
+    )
     assert 'value="Region Syddanmark" checked' in html
 
 
 def test_unknown_answer_values_are_refused(client: FlaskClient) -> None:
     response = client.post(URL, data=valid(**{"answer-Alder": "200+"}))
-    assert response.status_code == 422 and "Vælg en svarmulighed for Alder" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Vælg en svarmulighed for Alder" in response.get_data(
+        as_text=True
+    )
 
 
 def test_duplicates_are_detected(client: FlaskClient) -> None:
@@ -76,8 +96,15 @@ def test_duplicates_are_detected(client: FlaskClient) -> None:
 
 def test_household_is_detected_for_the_draw(client: FlaskClient, db) -> None:  # type: ignore[no-untyped-def]
     client.post(URL, data=valid())
-    client.post(URL, data=valid(first_name="Bo", email="bo@example.dk", address="vestergade 3 2 TH"))
-    keys = {p.household_key for p in db.scalars(select(Registrant).where(Registrant.email.in_(["ida.holm@example.dk", "bo@example.dk"])))}
+    client.post(
+        URL, data=valid(first_name="Bo", email="bo@example.dk", address="vestergade 3 2 TH")
+    )
+    keys = {
+        p.household_key
+        for p in db.scalars(
+            select(Registrant).where(Registrant.email.in_(["ida.holm@example.dk", "bo@example.dk"]))
+        )
+    }
     assert len(keys) == 1
 
 
@@ -96,7 +123,9 @@ def test_rate_limit_per_address(app, client: FlaskClient) -> None:  # type: igno
 
 
 def test_registration_is_closed_outside_recruitment(client: FlaskClient) -> None:
-    assert "Tilmeldingen er lukket" in client.get("/assemblies/middelalderbyen-2019/register").get_data(as_text=True)
+    assert "Tilmeldingen er lukket" in client.get(
+        "/assemblies/middelalderbyen-2019/register"
+    ).get_data(as_text=True)
     response = client.post("/assemblies/middelalderbyen-2019/register", data=valid())
     assert response.status_code == 409
 
@@ -105,9 +134,15 @@ def test_invitation_mode_needs_a_valid_unused_code(client: FlaskClient, db) -> N
     from portal.models import Invitation, InvitationBatch
 
     assembly = db.scalar(select(Assembly).where(Assembly.slug == "baeredygtigt-forbrug"))
-    db.scalar(select(Recruitment).where(Recruitment.assembly_id == assembly.id)).mode = RecruitmentMode.INVITATION
-    batch = InvitationBatch(assembly_id=assembly.id, seed="1", register_digest="x", register_size=1, invited=1)
-    batch.invitations.append(Invitation(assembly_id=assembly.id, code="ABCD-EFGH", household_key="h1"))
+    db.scalar(
+        select(Recruitment).where(Recruitment.assembly_id == assembly.id)
+    ).mode = RecruitmentMode.INVITATION
+    batch = InvitationBatch(
+        assembly_id=assembly.id, seed="1", register_digest="x", register_size=1, invited=1
+    )
+    batch.invitations.append(
+        Invitation(assembly_id=assembly.id, code="ABCD-EFGH", household_key="h1")
+    )
     db.add(batch)
     db.commit()
     missing = client.post(URL, data=valid(code="ZZZZ-ZZZZ"))

@@ -43,7 +43,10 @@ def test_quotas_are_saved_and_checked_against_the_pool(client: FlaskClient, logi
     assert client.post(BASE + "/quotas", data={"quotas": text}).status_code == 302
     assembly = db.scalar(select(Assembly).where(Assembly.slug == "baeredygtigt-forbrug"))
     rows = db.scalars(select(QuotaTarget).where(QuotaTarget.assembly_id == assembly.id)).all()
-    assert [(q.value, q.min_count, q.max_count) for q in rows] == [("Kvinde", 30, 36), ("Mand", 30, 36)]
+    assert [(q.value, q.min_count, q.max_count) for q in rows] == [
+        ("Kvinde", 30, 36),
+        ("Mand", 30, 36),
+    ]
 
 
 def test_bad_quotas_name_the_line_and_keep_the_text(client: FlaskClient, login_as) -> None:  # type: ignore[no-untyped-def]
@@ -56,17 +59,25 @@ def test_bad_quotas_name_the_line_and_keep_the_text(client: FlaskClient, login_a
     assert "Køn,Kvinde,0.5,40,30" in html
 
 
-def test_live_check_returns_the_partial_and_explains_infeasibility(client: FlaskClient, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_live_check_returns_the_partial_and_explains_infeasibility(
+    client: FlaskClient, login_as
+) -> None:  # type: ignore[no-untyped-def]
     login_as("secretariat")
     text = "Køn,Kvinde,0.5,60,66\nKøn,Mand,0.5,30,66\n"  # 60 + 30 > 66 seats
-    response = client.post(BASE + "/quotas/check", data={"quotas": text}, headers={"HX-Request": "true"})
+    response = client.post(
+        BASE + "/quotas/check", data={"quotas": text}, headers={"HX-Request": "true"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<section id="feasibility"')
     assert "Nej. Intet panel" in html and "Sænk minimum" in html
     full = client.post(BASE + "/quotas/check", data={"quotas": text}).get_data(as_text=True)
     assert "<html" in full and "Nej. Intet panel" in full
-    bad = client.post(BASE + "/quotas/check", data={"quotas": "nonsense"}, headers={"HX-Request": "true"})
-    assert bad.status_code == 422 and bad.get_data(as_text=True).lstrip().startswith('<section id="feasibility"')
+    bad = client.post(
+        BASE + "/quotas/check", data={"quotas": "nonsense"}, headers={"HX-Request": "true"}
+    )
+    assert bad.status_code == 422 and bad.get_data(as_text=True).lstrip().startswith(
+        '<section id="feasibility"'
+    )
 
 
 REGISTER = "household,bydel,alder\n" + "".join(
@@ -74,15 +85,21 @@ REGISTER = "household,bydel,alder\n" + "".join(
 )
 
 
-def test_invitation_lottery_is_seeded_spread_and_exported(client: FlaskClient, login_as, db) -> None:  # type: ignore[no-untyped-def]
+def test_invitation_lottery_is_seeded_spread_and_exported(
+    client: FlaskClient, login_as, db
+) -> None:  # type: ignore[no-untyped-def]
     login_as("secretariat")
-    data = {"count": "30", "seed": "4 6 1 2 5", "spread": "bydel",
-            "register": (io.BytesIO(REGISTER.encode()), "register.csv")}
+    data = {
+        "count": "30",
+        "seed": "4 6 1 2 5",
+        "spread": "bydel",
+        "register": (io.BytesIO(REGISTER.encode()), "register.csv"),
+    }
     response = client.post(BASE + "/invitations", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     page = client.get(BASE).get_data(as_text=True)
     assert "30 / 300" in page and "4 6 1 2 5" in page
-    batch_link = page.split('/invitations/')[1].split('.csv')[0]
+    batch_link = page.split("/invitations/")[1].split(".csv")[0]
     csv_text = client.get(f"{BASE}/invitations/{batch_link}.csv").get_data(as_text=True)
     lines = csv_text.strip().splitlines()
     assert lines[0] == "code,household,bydel,alder" and len(lines) == 31
@@ -102,18 +119,32 @@ def test_invitation_choice_is_reproducible_from_the_seed() -> None:
 
 def test_register_with_cpr_numbers_is_refused(client: FlaskClient, login_as) -> None:  # type: ignore[no-untyped-def]
     login_as("secretariat")
-    data = {"count": "3", "seed": "1", "register": (io.BytesIO(b"household,cpr\nA,0101011234\n"), "r.csv")}
+    data = {
+        "count": "3",
+        "seed": "1",
+        "register": (io.BytesIO(b"household,cpr\nA,0101011234\n"), "r.csv"),
+    }
     response = client.post(BASE + "/invitations", data=data, content_type="multipart/form-data")
     assert response.status_code == 422 and "CPR" in response.get_data(as_text=True)
 
 
 def _drawn_run(db, assembly: Assembly, finished_days_ago: int) -> None:  # type: ignore[no-untyped-def]
-    db.add(SelectionRun(assembly_id=assembly.id, kind=RunKind.DRAW, status=RunStatus.DRAWN,
-                        code_version="t", inputs_digest="x", finished_at=NOW - timedelta(days=finished_days_ago)))
+    db.add(
+        SelectionRun(
+            assembly_id=assembly.id,
+            kind=RunKind.DRAW,
+            status=RunStatus.DRAWN,
+            code_version="t",
+            inputs_digest="x",
+            finished_at=NOW - timedelta(days=finished_days_ago),
+        )
+    )
     db.commit()
 
 
-def test_personal_data_is_blanked_only_after_the_window(app, client: FlaskClient, login_as, db) -> None:  # type: ignore[no-untyped-def]
+def test_personal_data_is_blanked_only_after_the_window(
+    app, client: FlaskClient, login_as, db
+) -> None:  # type: ignore[no-untyped-def]
     login_as("secretariat")
     assembly = db.scalar(select(Assembly).where(Assembly.slug == "baeredygtigt-forbrug"))
     refused = client.post(BASE + "/privacy/blank")

@@ -1,0 +1,113 @@
+"""The draw in the portal: lottery with progress, fingerprint before seed, reproducible by anyone."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portal.models import (
+    Assembly,
+    Member,
+    OutboxEmail,
+    PhaseKind,
+    Registrant,
+    RegistrantStatus,
+    RunStatus,
+    SelectionRun,
+)
+from tests.conftest import NOW
+
+SLUG = "baeredygtigt-forbrug"
+BASE = f"/secretariat/assemblies/{SLUG}"
+
+
+def _into_selection_phase(db) -> Assembly:  # type: ignore[no-untyped-def]
+    assembly = db.scalar(select(Assembly).where(Assembly.slug == SLUG))
+    for phase in assembly.phases:
+        if phase.kind == PhaseKind.RECRUITMENT:
+            phase.ends_on = NOW.date().replace(day=NOW.day - 1)
+        if phase.kind == PhaseKind.SELECTION:
+            phase.starts_on = NOW.date()
+    db.commit()
+    return assembly
+
+
+def test_draw_is_refused_outside_the_selection_phase(app, client: FlaskClient, login_as) -> None:  # type: ignore[no-untyped-def]
+    login_as("secretariat")
+    assert client.post(BASE + "/draw").status_code == 409
+
+
+def test_full_draw_fingerprint_then_seed_then_confirmation(
+    app, client: FlaskClient, login_as, db, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    app.config["DRAW_IN_BACKGROUND"] = False
+    assembly = _into_selection_phase(db)
+    login_as("secretariat")
+    assert client.post(BASE + "/draw").status_code == 302
+    run = db.scalar(select(SelectionRun).where(SelectionRun.assembly_id == assembly.id))
+    db.refresh(run)
+    assert run.status == RunStatus.READY, run.message
+    assert run.fingerprint and run.fingerprint_published_at and run.seed is None
+    assert run.min_probability > 0.1  # 66 of 320, quotas permitting
+    status = client.get(BASE + "/draw", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert status.lstrip().startswith('<section id="draw-status"') and run.fingerprint in status
+    # The public sees the fingerprint before the seed exists.
+    public = client.get(f"/assemblies/{SLUG}/selection").get_data(as_text=True)
+    assert run.fingerprint in public and "Endnu ikke slået fast" in public
+    empty = client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": " "})
+    assert empty.status_code == 422
+    assert (
+        client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "3 1 4 1 5 9"}).status_code == 302
+    )
+    db.refresh(run)
+    assert run.status == RunStatus.DRAWN and len(run.result) == assembly.seats
+    drawn = db.scalars(select(Registrant).where(Registrant.status == RegistrantStatus.DRAWN)).all()
+    assert {p.public_id for p in drawn} == set(run.result)
+    mails = db.scalars(select(OutboxEmail)).all()
+    assert len(mails) == assembly.seats and "/seat/" in mails[0].body
+    # Anyone can re-run the draw on the published files and get the same panel.
+    lottery = client.get(f"/assemblies/{SLUG}/selection/runs/{run.id}/lottery.json")
+    (tmp_path / "lottery.json").write_bytes(lottery.data)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "portal.selection",
+            "draw",
+            "--lottery",
+            str(tmp_path / "lottery.json"),
+            "--seed",
+            "3 1 4 1 5 9",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert sorted(json.loads(result.stdout)["members"]) == sorted(run.result)
+    # A drawn person confirms and becomes a member, shown as they chose.
+    person = drawn[0]
+    client.post("/logout")
+    page = client.get(f"/seat/{person.token}").get_data(as_text=True)
+    assert "Du er trukket ud" in page
+    assert (
+        client.post(f"/seat/{person.token}/confirm", data={"consent": "full_name"}).status_code
+        == 302
+    )
+    member = db.scalar(select(Member).where(Member.registrant_id == person.id))
+    assert member is not None and member.profile == person.answers
+    assembly_page = client.get(f"/assemblies/{SLUG}").get_data(as_text=True)
+    assert f"{person.first_name} {person.last_name}" in assembly_page
+
+
+def test_public_selection_page_has_charts_tables_and_no_personal_data(
+    client: FlaskClient, db
+) -> None:  # type: ignore[no-untyped-def]
+    html = client.get(f"/assemblies/{SLUG}/selection").get_data(as_text=True)
+    assert "LEXIMIN" in html and "<svg" in html and 'role="img"' in html and "<table" in html
+    people = db.scalars(select(Registrant).where(Registrant.assembly_id.is_not(None))).all()
+    for person in people[:50]:
+        assert person.email not in html and person.address not in html
