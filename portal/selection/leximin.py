@@ -13,6 +13,7 @@ from scipy.optimize import linprog
 from .errors import InfeasibleError
 from .feasibility import best_panel, check_feasibility
 from .model import Compiled, FloatArray, Instance, IntArray, compile_instance
+from .pricing import SwapSearch
 
 # Stated tolerances. Column generation stops once no panel improves the master by more
 # than PRICE_TOL; a type is fixed at a stage's level only if its dual weight exceeds
@@ -22,6 +23,7 @@ DUAL_TOL = 1e-7
 TIGHT_TOL = 1e-7
 FIX_SLACK = 1e-9  # fixed levels are kept as ">= level - FIX_SLACK" to stay LP-feasible
 LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
+LP_METHOD = "highs-ipm"  # with crossover: basic duals; faster than dual simplex on these degenerate LPs
 
 Progress = Callable[[str], None]
 
@@ -67,7 +69,7 @@ def _master(
     bounds = [(0.0, None)] * n_panels + [(None, None)]
     res = linprog(
         obj, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds,
-        method="highs", options=LP_OPTIONS,
+        method=LP_METHOD, options=LP_OPTIONS,
     )
     if res.status != 0:
         raise RuntimeError(f"HiGHS LP failed: {res.message}")
@@ -76,33 +78,51 @@ def _master(
     return float(res.x[-1]), res.x[:-1], y, mu
 
 
-def _initial_panels(compiled: Compiled, rounds: int) -> list[IntArray]:
-    """Diverse starting panels by multiplicative weights, so early stages see every type."""
-    weights = np.ones(compiled.n_types) / compiled.sizes
-    panels: list[IntArray] = []
-    seen: set[bytes] = set()
+def _initial_panels(compiled: Compiled, search: SwapSearch, rounds: int) -> list[IntArray]:
+    """Diverse starting panels: one MILP panel, then swap-search optima for random weights."""
+    found = best_panel(compiled, np.ones(compiled.n_types) / compiled.sizes)
+    if found is None:
+        return []
+    panels = [found[1]]
+    seen = {found[1].tobytes()}
+    rng = np.random.default_rng(0)  # fixed: results must not depend on the run
     for _ in range(rounds):
-        found = best_panel(compiled, weights)
-        if found is None:
-            break
-        counts = found[1]
-        key = counts.tobytes()
-        if key in seen:
-            break
-        seen.add(key)
-        panels.append(counts)
-        # Types just used get less weight, so the next panel favours the others.
-        weights = weights * np.where(counts > 0, 0.8 ** (counts / compiled.sizes * 5), 1.0)
-        weights /= weights.max()
+        counts = search.improve(panels[0], rng.random(compiled.n_types))
+        if counts.tobytes() not in seen:
+            seen.add(counts.tobytes())
+            panels.append(counts)
     return panels
+
+
+def _swap_columns(
+    search: SwapSearch,
+    panels: list[IntArray],
+    p: FloatArray,
+    weights: FloatArray,
+    mu: float,
+    seen: set[bytes],
+    limit: int = 40,
+) -> list[IntArray]:
+    """Local optima (by swaps) of the most probable panels that price out above mu."""
+    out: list[IntArray] = []
+    for i in np.argsort(-p)[:limit]:
+        if p[i] <= 0:
+            break
+        counts = search.improve(panels[i], weights)
+        if weights @ counts > mu + PRICE_TOL and counts.tobytes() not in seen:
+            seen.add(counts.tobytes())
+            out.append(counts)
+    return out
 
 
 def leximin_types(
     compiled: Compiled, *, progress: Progress | None = None, init_rounds: int | None = None
 ) -> TypeDistribution:
     """Maximise the lowest type probability, then the next, until every type is fixed."""
-    rounds = init_rounds if init_rounds is not None else min(compiled.n_types, 40)
-    panels = _initial_panels(compiled, max(rounds, 1))
+    search = SwapSearch(compiled)
+    rounds = init_rounds if init_rounds is not None else min(compiled.n_types, 100)
+    panels = _initial_panels(compiled, search, rounds)
+    seen = {c.tobytes() for c in panels}
     if not panels:
         raise InfeasibleError(check_feasibility(compiled.instance, compiled).explanation())
     sizes = compiled.sizes.astype(np.float64)
@@ -114,13 +134,21 @@ def leximin_types(
         while True:
             z, p, y, mu = _master(cols, fixed)
             lps += 1
-            found = best_panel(compiled, y / sizes)
-            assert found is not None
-            value, counts = found
-            if value <= mu + PRICE_TOL:
-                break
-            panels.append(counts)
-            cols = np.column_stack([cols, counts / sizes])
+            weights = y / sizes
+            # Cheap columns first: improve the support panels by swaps; the exact MILP
+            # runs only when no swap-improved panel beats mu (it certifies optimality).
+            new = _swap_columns(search, panels, p, weights, mu, seen)
+            if not new:
+                found = best_panel(compiled, weights)
+                assert found is not None
+                value, counts = found
+                if value <= mu + PRICE_TOL:
+                    break
+                new = [counts]
+            for counts in new:
+                seen.add(counts.tobytes())
+                panels.append(counts)
+            cols = np.column_stack([cols] + [c / sizes for c in new])
         probs = cols @ p
         unfixed = np.isnan(fixed)
         tight = unfixed & (y > DUAL_TOL) & (probs <= z + TIGHT_TOL)
@@ -128,6 +156,13 @@ def leximin_types(
             # Numerically flat duals: fix the lowest unfixed type(s), which are at z by definition.
             tight = unfixed & (probs <= z + TIGHT_TOL)
         fixed[tight] = max(z, 0.0)
+        # The next stage starts from this stage's support only: it meets every fixed level,
+        # and a small master LP is much faster than one dragging every column ever priced.
+        support = np.flatnonzero(p > 1e-12)
+        panels = [panels[i] for i in support]
+        cols = cols[:, support]
+        p = p[support]
+        seen = {c.tobytes() for c in panels}
         if progress:
             progress(
                 f"stage {stages}: level {z:.6f}, fixed {int((~np.isnan(fixed)).sum())}/"
