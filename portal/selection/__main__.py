@@ -1,0 +1,5 @@
+"""`python -m portal.selection ...`"""
+
+from .cli import main
+
+raise SystemExit(main())
