@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from portal.selection.feasibility import check_feasibility
+from portal.selection.leximin import Distribution, find_leximin
+from portal.selection.model import Instance, Person, Quota
+
+from .conftest import shared_instance
+
+PUBLISHED_MIN = 0.100  # reference_output/example_*_statistics.txt: "LEXIMIN minimum ... 10.0%"
+
+
+def assert_valid(dist: Distribution) -> None:
+    """Marginals sum to k and every support panel meets each quota and the household rule."""
+    inst = dist.instance
+    assert dist.marginals.sum() == pytest.approx(inst.k, abs=1e-6)
+    assert sum(p for _, p in dist.panels) == pytest.approx(1.0, abs=1e-9)
+    for members, _ in dist.panels:
+        people = [inst.people[i] for i in members]
+        assert len(set(members)) == inst.k
+        for q in inst.quotas:
+            have = sum(1 for p in people if p.features[q.category] == q.value)
+            assert q.min <= have <= q.max
+        if inst.household_rule:
+            addresses = [p.address for p in people]
+            assert len(set(addresses)) == len(addresses)
+
+
+@pytest.mark.parametrize(("name", "k"), [("example_small_20", 20), ("example_large_200", 200)])
+def test_published_instances_reach_ten_percent(name: str, k: int) -> None:
+    dist = find_leximin(shared_instance(name, k))
+    assert abs(dist.min_probability - PUBLISHED_MIN) < 1e-6
+    assert np.allclose(dist.marginals, 0.1, atol=1e-6)  # the paper: everyone can get 10%
+    assert_valid(dist)
+
+
+def test_example_large_is_fast() -> None:
+    dist = find_leximin(shared_instance("example_large_200", 200))
+    assert dist.seconds < 5.0
+
+
+def brute_force_leximin(inst: Instance) -> np.ndarray:
+    """LEXIMIN by enumerating every feasible panel; an agent is fixed when it cannot exceed z."""
+    n = len(inst.people)
+    panels = []
+    for combo in itertools.combinations(range(n), inst.k):
+        people = [inst.people[i] for i in combo]
+        ok = all(
+            q.min <= sum(p.features[q.category] == q.value for p in people) <= q.max
+            for q in inst.quotas
+        )
+        if inst.household_rule:
+            addrs = [p.address for p in people]
+            ok = ok and len(set(addrs)) == len(addrs)
+        if ok:
+            col = np.zeros(n)
+            col[list(combo)] = 1
+            panels.append(col)
+    M = np.column_stack(panels)  # agents x panels
+    m = M.shape[1]
+    fixed = np.full(n, np.nan)
+    while np.isnan(fixed).any():
+        free = np.isnan(fixed)
+        # max z  s.t. M p >= z on free agents, M p >= fixed on fixed agents, sum p = 1
+        a_ub = np.hstack([-M, free[:, None].astype(float)])
+        b_ub = np.where(free, 0.0, -np.nan_to_num(fixed) + 1e-9)
+        eq = np.concatenate([np.ones(m), [0.0]])[None, :]
+        c = np.zeros(m + 1)
+        c[-1] = -1
+        res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=eq, b_eq=[1], bounds=[(0, None)] * m + [(None, None)])
+        z = res.x[-1]
+        for i in np.flatnonzero(free):
+            # Can agent i do better than z while every free agent keeps z?
+            b2 = np.where(free, -(z - 1e-9), -np.nan_to_num(fixed) + 1e-9)
+            a2 = -M
+            obj = -M[i]
+            r2 = linprog(obj, A_ub=a2, b_ub=b2, A_eq=np.ones((1, m)), b_eq=[1], bounds=[(0, None)] * m)
+            if -r2.fun <= z + 1e-7:
+                fixed[i] = z
+    return np.sort(fixed)
+
+
+@st.composite
+def small_instances(draw: st.DrawFn) -> Instance:
+    n = draw(st.integers(3, 10))
+    k = draw(st.integers(1, n - 1))
+    cats = {"g": ["a", "b"], "h": ["x", "y", "z"]}
+    people = []
+    households = draw(st.booleans())
+    for i in range(n):
+        feats = {c: draw(st.sampled_from(v)) for c, v in cats.items()}
+        addr = (str(draw(st.integers(0, n))),) if households else None
+        people.append(Person(str(i), feats, addr))
+    quotas = []
+    for c, values in cats.items():
+        for v in values:
+            lo = draw(st.integers(0, k))
+            hi = draw(st.integers(lo, k))
+            quotas.append(Quota(c, v, lo, hi))
+    return Instance(tuple(people), tuple(quotas), k, household_rule=households)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_instances())
+def test_leximin_profile_equals_brute_force(inst: Instance) -> None:
+    if not check_feasibility(inst).feasible:
+        return
+    dist = find_leximin(inst)
+    assert_valid(dist)
+    expected = brute_force_leximin(inst)
+    np.testing.assert_allclose(np.sort(dist.marginals), expected, atol=1e-6)
+
+
+def test_household_rule_is_respected() -> None:
+    # Two couples and singles: at most one per address, and the couples' members split it.
+    people = tuple(
+        Person(str(i), {"g": g}, (addr,))
+        for i, (g, addr) in enumerate(
+            [("a", "1"), ("b", "1"), ("a", "2"), ("b", "2"), ("a", "3"), ("a", "4")]
+        )
+    )
+    quotas = (Quota("g", "a", 1, 2), Quota("g", "b", 1, 2))
+    inst = Instance(people, quotas, 3, household_rule=True)
+    dist = find_leximin(inst)
+    assert_valid(dist)
+    np.testing.assert_allclose(np.sort(dist.marginals), brute_force_leximin(inst), atol=1e-6)
+    assert dist.compiled.n_types == 5  # address sharers stay apart; the two singles merge
