@@ -67,11 +67,16 @@ def _master(
     obj = np.zeros(n_panels + 1)
     obj[-1] = -1.0
     bounds = [(0.0, None)] * n_panels + [(None, None)]
-    res = linprog(
-        obj, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds,
-        method=LP_METHOD, options=LP_OPTIONS,
-    )
-    if res.status != 0:
+    # Interior point is fastest here but may stall on degenerate masters; simplex is the
+    # dependable fallback.
+    for method, options in ((LP_METHOD, LP_OPTIONS), ("highs-ds", {}), ("highs", {})):
+        res = linprog(
+            obj, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds,
+            method=method, options=options,
+        )
+        if res.status == 0:
+            break
+    else:
         raise RuntimeError(f"HiGHS LP failed: {res.message}")
     y = np.maximum(-res.ineqlin.marginals, 0.0)
     mu = float(-res.eqlin.marginals[0])
