@@ -97,16 +97,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-max-n", type=int, default=500)
     parser.add_argument("--only", nargs="*", default=None)
     args = parser.parse_args(argv)
-    print(f"{'instance':28} {'n':>5} {'k':>4} {'types':>5} {'seconds':>8} {'min p':>9} "
-          f"{'stages':>6} {'base s':>8} {'base min':>9} {'speed-up':>8}")
+    print(
+        f"{'instance':28} {'n':>5} {'k':>4} {'types':>5} {'seconds':>8} {'min p':>9} "
+        f"{'stages':>6} {'base s':>8} {'base min':>9} {'speed-up':>8}"
+    )
     for name, inst in instances(args.quick):
         if args.only and not any(o in name for o in args.only):
             continue
         t0 = time.perf_counter()
         dist = find_leximin(inst)
         secs = time.perf_counter() - t0
-        line = (f"{name:28} {len(inst.people):5} {inst.k:4} {dist.compiled.n_types:5} "
-                f"{secs:8.2f} {dist.min_probability:9.6f} {dist.type_distribution.stages:6}")
+        line = (
+            f"{name:28} {len(inst.people):5} {inst.k:4} {dist.compiled.n_types:5} "
+            f"{secs:8.2f} {dist.min_probability:9.6f} {dist.type_distribution.stages:6}"
+        )
         if not args.no_baseline and len(inst.people) <= args.baseline_max_n:
             t0 = time.perf_counter()
             base = find_leximin(inst, merge_types=False)

@@ -132,11 +132,11 @@ def _run(args: argparse.Namespace) -> int:
         else:
             panel = _ids(raw)
         inst = _instance(args, len(panel))
-        result = replace_dropouts(
+        replaced = replace_dropouts(
             inst, panel, _ids(args.dropouts), declined=_ids(args.declined), seed=args.seed
         )
-        out = result.to_json()
-        out["report"] = build_report(inst, panel=result.panel)
+        out = replaced.to_json()
+        out["report"] = build_report(inst, panel=replaced.panel)
         print(json.dumps(out, ensure_ascii=False))
         return 0
     raise AssertionError(args.command)

@@ -34,7 +34,9 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                     yield line, [c.strip() for c in cells]
                 line = reader.line_num + 1
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise SelectionInputError(f"not a readable CSV file: {exc}", file=str(path), line=line)
+            raise SelectionInputError(
+                f"not a readable CSV file: {exc}", file=str(path), line=line
+            ) from None
 
 
 def _int_cell(raw: str, *, file: str, line: int, column: str) -> int:
@@ -164,7 +166,10 @@ def read_respondents(
             raise SelectionInputError("empty id", file=file, line=line, column="id")
         if pid in seen:
             raise SelectionInputError(
-                f"duplicate id {pid!r} (first on line {seen[pid]})", file=file, line=line, column="id"
+                f"duplicate id {pid!r} (first on line {seen[pid]})",
+                file=file,
+                line=line,
+                column="id",
             )
         seen[pid] = line
         features: dict[str, str] = {}

@@ -55,9 +55,7 @@ class Distribution:
         return float(self.marginals.min())
 
 
-def _master(
-    cols: FloatArray, fixed: FloatArray
-) -> tuple[float, FloatArray, FloatArray, float]:
+def _master(cols: FloatArray, fixed: FloatArray) -> tuple[float, FloatArray, FloatArray, float]:
     """Max z: every unfixed type >= z, every fixed type >= its level; returns z, p, duals, mu."""
     n_types, n_panels = cols.shape
     unfixed = np.isnan(fixed)
@@ -71,8 +69,14 @@ def _master(
     # fallback if it reports a non-optimal status on a degenerate master.
     for method, options in ((LP_METHOD, {}), ("highs-ipm", LP_OPTIONS), ("highs-ds", LP_OPTIONS)):
         res = linprog(
-            obj, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds,
-            method=method, options=options,
+            obj,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=a_eq,
+            b_eq=[1.0],
+            bounds=bounds,
+            method=method,
+            options=options,
         )
         if res.status == 0:
             break
@@ -193,9 +197,9 @@ def expand_panel(compiled: Compiled, counts: IntArray) -> list[tuple[tuple[int, 
     is cut at every type's block boundaries and each piece becomes one concrete panel.
     """
     cycles: list[tuple[int, int, int]] = []
-    for t in np.flatnonzero(counts):
-        s, c = int(compiled.sizes[t]), int(counts[t])
-        cycles.append((int(t), c, s // int(np.gcd(c, s))))
+    for ti in np.flatnonzero(counts):
+        s, c = int(compiled.sizes[ti]), int(counts[ti])
+        cycles.append((int(ti), c, s // int(np.gcd(c, s))))
     cuts = {Fraction(0), Fraction(1)}
     for _, _, length in cycles:
         cuts.update(Fraction(j, length) for j in range(1, length))
@@ -235,6 +239,4 @@ def find_leximin(
     marginals = np.zeros(len(instance.people))
     for members, prob in panels:
         marginals[list(members)] += prob
-    return Distribution(
-        instance, marginals, panels, dist, compiled, time.perf_counter() - start
-    )
+    return Distribution(instance, marginals, panels, dist, compiled, time.perf_counter() - start)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-
 from dataclasses import dataclass
 from typing import Any
 

@@ -60,4 +60,5 @@ class SwapSearch:
         np.add.at(used, g_b[sel], c[sel])
         occupied_b = (g_b >= 0) & (used[np.maximum(g_b, 0)] > 0)
         same = (g_b[rem][:, None] == g_b[None, :]) & (g_b[None, :] >= 0)
-        return ~occupied_b[None, :] | same
+        ok: np.ndarray = ~occupied_b[None, :] | same
+        return ok

@@ -107,8 +107,9 @@ def replace_dropouts(
             q = orig[(r.category, r.value)]
             shift = r.new - (r.old)
             deviations.append(
-                Relaxation(r.category, r.value, r.bound, getattr(q, r.bound),
-                           getattr(q, r.bound) + shift)
+                Relaxation(
+                    r.category, r.value, r.bound, getattr(q, r.bound), getattr(q, r.bound) + shift
+                )
             )
     dist = find_leximin(sub)
     point = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest(), "big") / 2**256

@@ -53,8 +53,11 @@ def build_report(
         if panel is not None:
             row["panel"] = sum(1 for i in has if instance.people[i].id in in_panel)
         rows.append(row)
-    out: dict[str, Any] = {"panel_size": instance.k, "pool_size": len(instance.people),
-                           "quotas": rows}
+    out: dict[str, Any] = {
+        "panel_size": instance.k,
+        "pool_size": len(instance.people),
+        "quotas": rows,
+    }
     if dist is not None:
         out["probabilities"] = {
             "min": dist.min_probability,
@@ -68,16 +71,21 @@ def build_report(
 def format_report(report: dict[str, Any]) -> str:
     """Plain-text table of the report for the terminal."""
     lines = [f"panel size {report['panel_size']} from a pool of {report['pool_size']}"]
-    lines.append(f"{'category':16} {'value':16} {'min':>4} {'max':>4} {'pool':>5} "
-                 f"{'panel':>7} {'pop.%':>6}")
+    lines.append(
+        f"{'category':16} {'value':16} {'min':>4} {'max':>4} {'pool':>5} {'panel':>7} {'pop.%':>6}"
+    )
     for r in report["quotas"]:
         panel = r.get("panel", r.get("expected_panel", ""))
         share = "" if r["population_share"] is None else f"{100 * r['population_share']:.1f}"
-        lines.append(f"{r['category'][:16]:16} {r['value'][:16]:16} {r['min']:4} {r['max']:4} "
-                     f"{r['pool']:5} {panel!s:>7} {share:>6}")
+        lines.append(
+            f"{r['category'][:16]:16} {r['value'][:16]:16} {r['min']:4} {r['max']:4} "
+            f"{r['pool']:5} {panel!s:>7} {share:>6}"
+        )
     if "probabilities" in report:
         p = report["probabilities"]
-        lines.append(f"minimum probability {100 * p['min']:.2f}%, Gini {100 * p['gini']:.1f}%, "
-                     f"geometric mean {100 * p['geometric_mean']:.2f}%, "
-                     f"{report['seconds']:.2f} s")
+        lines.append(
+            f"minimum probability {100 * p['min']:.2f}%, Gini {100 * p['gini']:.1f}%, "
+            f"geometric mean {100 * p['geometric_mean']:.2f}%, "
+            f"{report['seconds']:.2f} s"
+        )
     return "\n".join(lines)

@@ -8,7 +8,9 @@ from .conftest import ROOT
 
 
 def test_bench_script_runs_quick(capsys: pytest.CaptureFixture[str]) -> None:
-    spec = importlib.util.spec_from_file_location("bench_selection", ROOT / "bench" / "selection.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_selection", ROOT / "bench" / "selection.py"
+    )
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

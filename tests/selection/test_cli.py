@@ -47,9 +47,21 @@ def test_infeasible_probabilities_exit_2(capsys: pytest.CaptureFixture[str]) -> 
 def test_bad_input_exit_1(tmp_path: Path) -> None:
     bad = write(tmp_path, "q.csv", "category,feature,min,max\ngender,female,9,2\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "portal.selection", "check", "--quotas", str(bad),
-         "--respondents", str(SMALL / "respondents.csv"), "--panel-size", "20"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "portal.selection",
+            "check",
+            "--quotas",
+            str(bad),
+            "--respondents",
+            str(SMALL / "respondents.csv"),
+            "--panel-size",
+            "20",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -63,10 +75,16 @@ def test_bad_lottery_file_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["draw", "--lottery", str(tmp_path / "missing.json"), "--seed", "1"]) == 1
 
 
-def test_lottery_draw_replace_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lottery_draw_replace_round_trip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "lottery.json"
-    assert main(["lottery", *ARGS, "--panel-size", "20", "--panels", "50", "--out", str(out),
-                 "--quiet"]) == 0
+    assert (
+        main(
+            ["lottery", *ARGS, "--panel-size", "20", "--panels", "50", "--out", str(out), "--quiet"]
+        )
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out)
     assert summary["m"] == 50 and len(summary["fingerprint"]) == 64
     assert main(["draw", "--lottery", str(out), "--seed", "42"]) == 0
@@ -74,8 +92,22 @@ def test_lottery_draw_replace_round_trip(tmp_path: Path, capsys: pytest.CaptureF
     drawn = tmp_path / "drawn.json"
     drawn.write_text(drawn_text)
     members = json.loads(drawn_text)["members"]
-    assert main(["replace", *ARGS, "--panel", str(drawn), "--dropouts", ",".join(members[:2]),
-                 "--seed", "s", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "replace",
+                *ARGS,
+                "--panel",
+                str(drawn),
+                "--dropouts",
+                ",".join(members[:2]),
+                "--seed",
+                "s",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert result["meets_quotas"] and len(result["panel"]) == 20
     assert not set(result["replacements"]) & set(members)

@@ -16,15 +16,23 @@ PEOPLE = pool(("f", "young", 5), ("m", "young", 5), ("f", "old", 5), ("m", "old"
 
 
 def test_feasible_gives_a_panel() -> None:
-    quotas = (Quota("gender", "f", 2, 3), Quota("gender", "m", 2, 3),
-              Quota("age", "young", 0, 5), Quota("age", "old", 0, 5))
+    quotas = (
+        Quota("gender", "f", 2, 3),
+        Quota("gender", "m", 2, 3),
+        Quota("age", "young", 0, 5),
+        Quota("age", "old", 0, 5),
+    )
     result = check_feasibility(Instance(PEOPLE, quotas, 5))
     assert result.feasible and result.panel is not None and len(result.panel) == 5
 
 
 def test_max_sum_below_k_is_explained_with_smallest_relaxation() -> None:
-    quotas = (Quota("gender", "f", 0, 2), Quota("gender", "m", 0, 2),
-              Quota("age", "young", 0, 6), Quota("age", "old", 0, 6))
+    quotas = (
+        Quota("gender", "f", 0, 2),
+        Quota("gender", "m", 0, 2),
+        Quota("age", "young", 0, 6),
+        Quota("age", "old", 0, 6),
+    )
     result = check_feasibility(Instance(PEOPLE, quotas, 6))
     assert not result.feasible
     text = result.explanation()
@@ -35,8 +43,12 @@ def test_max_sum_below_k_is_explained_with_smallest_relaxation() -> None:
 
 def test_min_sum_above_k_and_pool_shortage() -> None:
     people = pool(("f", "young", 1), ("m", "young", 8), ("m", "old", 3))
-    quotas = (Quota("gender", "f", 3, 5), Quota("gender", "m", 3, 5),
-              Quota("age", "young", 0, 5), Quota("age", "old", 0, 5))
+    quotas = (
+        Quota("gender", "f", 3, 5),
+        Quota("gender", "m", 3, 5),
+        Quota("age", "young", 0, 5),
+        Quota("age", "old", 0, 5),
+    )
     result = check_feasibility(Instance(people, quotas, 5))
     assert not result.feasible
     text = result.explanation()
@@ -49,8 +61,12 @@ def test_joint_conflict_without_simple_cause() -> None:
     # Each category alone is fine, together they are not: young must be women, but
     # only men are young.
     people = pool(("m", "young", 4), ("f", "old", 4))
-    quotas = (Quota("gender", "f", 0, 1), Quota("gender", "m", 0, 4),
-              Quota("age", "young", 0, 4), Quota("age", "old", 3, 4))
+    quotas = (
+        Quota("gender", "f", 0, 1),
+        Quota("gender", "m", 0, 4),
+        Quota("age", "young", 0, 4),
+        Quota("age", "old", 3, 4),
+    )
     result = check_feasibility(Instance(people, quotas, 4))
     assert not result.feasible
     assert "cannot all hold together" in result.explanation()

@@ -17,7 +17,9 @@ def test_all_three_quota_headers(tmp_path: Path, header: str) -> None:
     path = write(tmp_path, "q.csv", f"{header}\ngender,female,1,2\ngender,male,0,2\nage,young,0,3")
     quotas = read_quotas(path)
     assert [(q.category, q.value, q.min, q.max) for q in quotas] == [
-        ("gender", "female", 1, 2), ("gender", "male", 0, 2), ("age", "young", 0, 3)
+        ("gender", "female", 1, 2),
+        ("gender", "male", 0, 2),
+        ("age", "young", 0, 3),
     ]
 
 

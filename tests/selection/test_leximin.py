@@ -74,14 +74,18 @@ def brute_force_leximin(inst: Instance) -> np.ndarray:
         eq = np.concatenate([np.ones(m), [0.0]])[None, :]
         c = np.zeros(m + 1)
         c[-1] = -1
-        res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=eq, b_eq=[1], bounds=[(0, None)] * m + [(None, None)])
+        res = linprog(
+            c, A_ub=a_ub, b_ub=b_ub, A_eq=eq, b_eq=[1], bounds=[(0, None)] * m + [(None, None)]
+        )
         z = res.x[-1]
         for i in np.flatnonzero(free):
             # Can agent i do better than z while every free agent keeps z?
             b2 = np.where(free, -(z - 1e-9), -np.nan_to_num(fixed) + 1e-9)
             a2 = -M
             obj = -M[i]
-            r2 = linprog(obj, A_ub=a2, b_ub=b2, A_eq=np.ones((1, m)), b_eq=[1], bounds=[(0, None)] * m)
+            r2 = linprog(
+                obj, A_ub=a2, b_ub=b2, A_eq=np.ones((1, m)), b_eq=[1], bounds=[(0, None)] * m
+            )
             if -r2.fun <= z + 1e-7:
                 fixed[i] = z
     return np.sort(fixed)
@@ -107,7 +111,9 @@ def small_instances(draw: st.DrawFn) -> Instance:
     return Instance(tuple(people), tuple(quotas), k, household_rule=households)
 
 
-@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(small_instances())
 def test_leximin_profile_equals_brute_force(inst: Instance) -> None:
     if not check_feasibility(inst).feasible:

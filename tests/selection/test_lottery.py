@@ -24,8 +24,13 @@ def uneven_instance() -> Instance:
         Person(str(i), {"g": str(rng.choice(2, p=[0.7, 0.3])), "a": str(rng.choice(3))})
         for i in range(40)
     )
-    quotas = (Quota("g", "0", 3, 4), Quota("g", "1", 3, 4),
-              Quota("a", "0", 2, 3), Quota("a", "1", 2, 3), Quota("a", "2", 2, 3))
+    quotas = (
+        Quota("g", "0", 3, 4),
+        Quota("g", "1", 3, 4),
+        Quota("a", "0", 2, 3),
+        Quota("a", "1", 2, 3),
+        Quota("a", "2", 2, 3),
+    )
     return Instance(people, quotas, 7)
 
 
@@ -70,14 +75,33 @@ def test_draw_is_reproducible_across_processes(tmp_path: Path) -> None:
     out = tmp_path / "lottery.json"
     cmd = [sys.executable, "-m", "portal.selection"]
     subprocess.run(
-        [*cmd, "lottery", "--quotas", str(d / "categories.csv"), "--respondents",
-         str(d / "respondents.csv"), "--panel-size", "20", "--panels", "100", "--out", str(out),
-         "--quiet"],
-        check=True, cwd=ROOT, capture_output=True,
+        [
+            *cmd,
+            "lottery",
+            "--quotas",
+            str(d / "categories.csv"),
+            "--respondents",
+            str(d / "respondents.csv"),
+            "--panel-size",
+            "20",
+            "--panels",
+            "100",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
     )
     runs = [
-        subprocess.run([*cmd, "draw", "--lottery", str(out), "--seed", "Lotto 2026-03-01"],
-                       check=True, cwd=ROOT, capture_output=True, text=True).stdout
+        subprocess.run(
+            [*cmd, "draw", "--lottery", str(out), "--seed", "Lotto 2026-03-01"],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout
         for _ in range(2)
     ]
     assert runs[0] == runs[1]

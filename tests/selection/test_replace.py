@@ -8,8 +8,16 @@ from portal.selection.replace import replace_dropouts
 
 
 def instance(household: bool = False) -> Instance:
-    specs = [("f", "1"), ("f", "2"), ("m", "3"), ("m", "4"), ("f", "5"), ("m", "6"),
-             ("f", "1"), ("m", "8")]
+    specs = [
+        ("f", "1"),
+        ("f", "2"),
+        ("m", "3"),
+        ("m", "4"),
+        ("f", "5"),
+        ("m", "6"),
+        ("f", "1"),
+        ("m", "8"),
+    ]
     people = tuple(Person(str(i), {"g": g}, (a,)) for i, (g, a) in enumerate(specs))
     quotas = (Quota("g", "f", 2, 2), Quota("g", "m", 2, 2))
     return Instance(people, quotas, 4, household_rule=household)
@@ -24,8 +32,10 @@ def test_replacement_keeps_quotas_and_is_reproducible() -> None:
     assert not first.deviations
     # Fair among the eligible: both eligible women get equal chance.
     assert first.probabilities["4"] == pytest.approx(0.5) == first.probabilities["6"]
-    picks = {replace_dropouts(inst, ["0", "1", "2", "3"], ["1"], seed=str(s)).replacements[0]
-             for s in range(20)}
+    picks = {
+        replace_dropouts(inst, ["0", "1", "2", "3"], ["1"], seed=str(s)).replacements[0]
+        for s in range(20)
+    }
     assert picks == {"4", "6"}
 
 
