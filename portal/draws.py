@@ -37,6 +37,10 @@ from .models import (
 )
 from .phases import Feature, allows
 from .recruitment import get_recruitment, list_quotas, pool
+from .selection.feasibility import require_feasible
+from .selection.lottery import build_lottery
+from .selection.lottery import draw as draw_from_lottery
+from .selection.replace import replace_dropouts
 
 CODE_VERSION = "samling-selection-1"
 DEFAULT_PANELS = 1000
@@ -189,10 +193,10 @@ def compute_lottery(
     try:
         instance = _instance(inputs, params["panel_size"], params["household_rule"])
         report("Checking that the quotas can be met")
-        selection.require_feasible(instance)
+        require_feasible(instance)
         distribution = selection.find_leximin(instance, progress=report)
         report("Rounding to a lottery of equally likely panels")
-        lottery = selection.build_lottery(distribution, params["panels"])
+        lottery = build_lottery(distribution, params["panels"])
     except Exception as error:  # noqa: BLE001 - any failure is recorded; nothing partial is kept
         with make_session() as session:
             run = session.get(SelectionRun, run_id)
@@ -210,7 +214,7 @@ def compute_lottery(
         run.progress = 1.0
         run.min_probability = float(distribution.min_probability)
         run.lottery = lottery.to_json()
-        run.fingerprint = lottery.fingerprint
+        run.fingerprint = run.lottery["fingerprint"]
         run.fingerprint_published_at = clock()
         run.message = ""
         session.commit()
@@ -252,7 +256,7 @@ def enter_seed(
         raise Invalid({"seed": str(_l("Lotteriet er ikke klar, eller der er allerede trukket."))})
     if not seed:
         raise Invalid({"seed": str(_l("Skriv frøet, fx terningernes øjne i rækkefølge."))})
-    panel = selection.draw_from_json(run.lottery, seed)
+    panel = draw_from_lottery(run.lottery, seed)["members"]
     run.seed, run.seed_entered_at, run.result = seed, now, list(panel)
     run.status, run.finished_at = RunStatus.DRAWN, now
     people = session.scalars(
@@ -276,6 +280,87 @@ def enter_seed(
     )
     session.commit()
     return list(panel)
+
+
+def current_panel(session: Session, assembly: Assembly) -> tuple[SelectionRun, list[str]]:
+    """The drawn panel as it stands after any replacements (public ids)."""
+    run = latest_run(session, assembly)
+    if run is None or run.status != RunStatus.DRAWN or run.result is None:
+        raise Invalid({"form": str(_l("Der er ikke trukket et panel endnu."))})
+    panel = list(run.result)
+    for replacement in _replacements(session, assembly):
+        panel = list(replacement.lottery["panel"]) if replacement.lottery else panel
+    return run, panel
+
+
+def _replacements(session: Session, assembly: Assembly) -> list[SelectionRun]:
+    return list(
+        session.scalars(
+            select(SelectionRun)
+            .where(
+                SelectionRun.assembly_id == assembly.id, SelectionRun.kind == RunKind.REPLACEMENT
+            )
+            .order_by(SelectionRun.id)
+        )
+    )
+
+
+def replace_declined(
+    session: Session,
+    assembly: Assembly,
+    seed: str,
+    actor: User,
+    now: datetime,
+    link_for: Callable[[str], str],
+) -> SelectionRun:
+    """Replace everyone in the panel who declined, keeping the quotas (or as close as possible)."""
+    seed = seed.strip()
+    if not seed:
+        raise Invalid({"replacement_seed": str(_l("Skriv et frø til erstatningslodtrækningen."))})
+    draw_run, panel = current_panel(session, assembly)
+    people = {
+        p.public_id: p
+        for p in session.scalars(select(Registrant).where(Registrant.assembly_id == assembly.id))
+    }
+    declined = [pid for pid, p in people.items() if p.status == RegistrantStatus.DECLINED]
+    dropouts = [pid for pid in panel if pid in declined]
+    if not dropouts:
+        raise Invalid({"replacement_seed": str(_l("Ingen i panelet har takket nej."))})
+    instance = _instance(draw_run.inputs, assembly.seats, draw_run.parameters["household_rule"])
+    result = replace_dropouts(instance, panel, dropouts, declined=declined, seed=seed)
+    run = SelectionRun(
+        assembly_id=assembly.id,
+        kind=RunKind.REPLACEMENT,
+        status=RunStatus.DRAWN,
+        code_version=CODE_VERSION,
+        inputs=draw_run.inputs,
+        inputs_digest=draw_run.inputs_digest,
+        parameters={"panel": panel, "dropouts": dropouts, "declined": declined},
+        pool_size=draw_run.pool_size,
+        panel_size=assembly.seats,
+        seed=seed,
+        seed_entered_at=now,
+        result=result.replacements,
+        lottery=result.to_json(),
+        started_by_id=actor.id,
+        started_at=now,
+        finished_at=now,
+    )
+    session.add(run)
+    for pid in result.replacements:
+        people[pid].status = RegistrantStatus.DRAWN
+        session.add(invitation_email(assembly, people[pid], link_for(people[pid].token)))
+    session.add(
+        AuditEvent(
+            actor_id=actor.id,
+            action="draw.replacement",
+            subject=assembly.slug,
+            detail=f"{len(dropouts)} replaced, seed {seed!r}",
+            created_at=now,
+        )
+    )
+    session.commit()
+    return run
 
 
 def invitation_email(assembly: Assembly, person: Registrant, link: str) -> OutboxEmail:

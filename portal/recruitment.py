@@ -387,3 +387,13 @@ def pool_summary(session: Session, assembly: Assembly) -> PoolSummary:
         households_with_several=sum(1 for n in households.values() if n > 1),
         counts=counts,
     )
+
+
+def seat_counts(session: Session, assembly: Assembly) -> dict[str, int]:
+    """How many drawn people have confirmed, declined or not answered yet."""
+    rows = session.execute(
+        select(Registrant.status, func.count())
+        .where(Registrant.assembly_id == assembly.id)
+        .group_by(Registrant.status)
+    ).all()
+    return {RegistrantStatus(status).value: n for status, n in rows}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 

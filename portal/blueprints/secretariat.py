@@ -35,7 +35,7 @@ def _only_secretariat() -> None:
     return None
 
 
-def _context(slug: str) -> dict[str, Any]:
+def _context(slug: str, **_: Any) -> dict[str, Any]:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     run = draws.latest_run(session, assembly)
@@ -49,6 +49,7 @@ def _context(slug: str) -> dict[str, Any]:
         "batches": invitations.list_batches(session, assembly),
         "run": run,
         "blanking_due": privacy.blanking_due(session, assembly, now()),
+        "seat_counts": recruitment.seat_counts(session, assembly),
     }
 
 
@@ -189,3 +190,23 @@ def blank_personal_data(slug: str) -> Response:
     count = privacy.blank_non_selected(session, assembly, now(), current_user._get_current_object())
     flash(_("Personoplysninger for %(n)d ikke-udtrukne er slettet.", n=count), "success")
     return redirect(url_for("secretariat.show_recruitment", slug=slug))
+
+
+@bp.post("/assemblies/<slug>/draw/replacements")
+@form_page("secretariat/draw.html", context=_context)
+def replace_declined(slug: str) -> Response:
+    session = get_session()
+    assembly = assemblies.get_assembly(session, slug)
+    run = draws.replace_declined(
+        session,
+        assembly,
+        request.form.get("replacement_seed", ""),
+        current_user._get_current_object(),
+        now(),
+        link_for=lambda token: url_for("participate.show_seat", token=token, _external=True),
+    )
+    flash(
+        _("%(n)d erstatninger er trukket og har fået en e-mail.", n=len(run.result or [])),
+        "success",
+    )
+    return redirect(url_for("secretariat.show_draw", slug=slug))

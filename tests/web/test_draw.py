@@ -111,3 +111,33 @@ def test_public_selection_page_has_charts_tables_and_no_personal_data(
     people = db.scalars(select(Registrant).where(Registrant.assembly_id.is_not(None))).all()
     for person in people[:50]:
         assert person.email not in html and person.address not in html
+
+
+def test_replacements_keep_the_quotas_and_are_recorded(
+    app, client: FlaskClient, login_as, db
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.models import RunKind
+
+    app.config["DRAW_IN_BACKGROUND"] = False
+    assembly = _into_selection_phase(db)
+    login_as("secretariat")
+    client.post(BASE + "/draw")
+    run = db.scalar(select(SelectionRun).where(SelectionRun.assembly_id == assembly.id))
+    client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "2 7 1 8"})
+    db.refresh(run)
+    drawn = db.scalars(select(Registrant).where(Registrant.status == RegistrantStatus.DRAWN)).all()
+    declined = drawn[:2]
+    for person in declined:
+        assert client.post(f"/seat/{person.token}/decline").status_code == 302
+    nothing = client.post(BASE + "/draw/replacements", data={"replacement_seed": ""})
+    assert nothing.status_code == 422
+    assert (
+        client.post(BASE + "/draw/replacements", data={"replacement_seed": "6 6 6"}).status_code
+        == 302
+    )
+    replacement = db.scalar(select(SelectionRun).where(SelectionRun.kind == RunKind.REPLACEMENT))
+    assert replacement is not None and len(replacement.result) == 2
+    assert not set(replacement.result) & set(run.result)
+    assert replacement.lottery["meets_quotas"] is True
+    new = db.scalars(select(Registrant).where(Registrant.public_id.in_(replacement.result))).all()
+    assert all(p.status == RegistrantStatus.DRAWN for p in new)
