@@ -21,7 +21,7 @@ from .pricing import SwapSearch
 PRICE_TOL = 1e-9
 DUAL_TOL = 1e-7
 TIGHT_TOL = 1e-7
-FIX_SLACK = 1e-9  # fixed levels are kept as ">= level - FIX_SLACK" to stay LP-feasible
+FIX_SLACK = 1e-7  # fixed levels are kept as ">= level - FIX_SLACK": the LP's own tolerance
 LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 LP_METHOD = "highs"  # HiGHS picks dual simplex: basic (vertex) duals for the fixing rule
 
@@ -163,7 +163,9 @@ def leximin_types(
         if not tight.any():
             # Numerically flat duals: fix the lowest unfixed type(s), which are at z by definition.
             tight = unfixed & (probs <= z + TIGHT_TOL)
-        fixed[tight] = max(z, 0.0)
+        # Fix at what the solution actually gives (never above z), so the pruned support
+        # below still satisfies every fixed level despite solver tolerances.
+        fixed[tight] = np.maximum(np.minimum(z, probs[tight]), 0.0)
         # The next stage starts from this stage's support only: it meets every fixed level,
         # and a small master LP is much faster than one dragging every column ever priced.
         support = np.flatnonzero(p > 1e-12)
