@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -169,6 +170,19 @@ def start_draw(
     return run
 
 
+def compute(
+    inputs: dict[str, str], params: dict[str, Any], report: Callable[[str], None]
+) -> tuple[float, dict[str, Any]]:
+    """From the published input files: LEXIMIN, then the uniform lottery (as JSON)."""
+    instance = _instance(inputs, params["panel_size"], params["household_rule"])
+    report("Checking that the quotas can be met")
+    require_feasible(instance)
+    distribution = selection.find_leximin(instance, progress=report)
+    report("Rounding to a lottery of equally likely panels")
+    lottery = build_lottery(distribution, params["panels"])
+    return float(distribution.min_probability), lottery.to_json()
+
+
 def compute_lottery(
     make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]
 ) -> None:
@@ -191,12 +205,7 @@ def compute_lottery(
             return
         inputs, params = dict(run.inputs), dict(run.parameters)
     try:
-        instance = _instance(inputs, params["panel_size"], params["household_rule"])
-        report("Checking that the quotas can be met")
-        require_feasible(instance)
-        distribution = selection.find_leximin(instance, progress=report)
-        report("Rounding to a lottery of equally likely panels")
-        lottery = build_lottery(distribution, params["panels"])
+        min_probability, lottery = compute(inputs, params, report)
     except Exception as error:  # noqa: BLE001 - any failure is recorded; nothing partial is kept
         with make_session() as session:
             run = session.get(SelectionRun, run_id)
@@ -212,9 +221,9 @@ def compute_lottery(
             return
         run.status = RunStatus.READY
         run.progress = 1.0
-        run.min_probability = float(distribution.min_probability)
-        run.lottery = lottery.to_json()
-        run.fingerprint = run.lottery["fingerprint"]
+        run.min_probability = min_probability
+        run.lottery = lottery
+        run.fingerprint = lottery["fingerprint"]
         run.fingerprint_published_at = clock()
         run.message = ""
         session.commit()

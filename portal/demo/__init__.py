@@ -15,13 +15,11 @@ from ..models import (
     AssemblyStatus,
     ChosenBy,
     CouncilAnswer,
-    DisplayConsent,
     GroupMembership,
     ImplementationStatus,
     Material,
     MaterialKind,
     Meeting,
-    Member,
     MinoritySigner,
     MinorityStatement,
     Phase,
@@ -40,7 +38,7 @@ from ..models import (
 from ..passwords import hash_password
 from ..sanitize import markdown_to_html
 from . import content as c
-from . import pools
+from . import pools, recorded
 
 DEMO_PASSWORD = "demo-adgangskode"
 DEMO_ACCOUNTS = [
@@ -63,9 +61,9 @@ def load_demo(session: Session, now: datetime | None = None, hash_kind: str = "a
         session.scalar(select(Assembly.id).where(Assembly.slug == c.MIDDELALDERBYEN["slug"]))
         is None
     ):
-        _middelalderbyen(session)
+        _middelalderbyen(session, users["secretariat@example.org"])
     if session.scalar(select(Assembly.id).where(Assembly.slug == c.GROENT_BYLIV["slug"])) is None:
-        _groent_byliv(session, today, users["member@example.org"])
+        _groent_byliv(session, today, users["member@example.org"], users["secretariat@example.org"])
     if session.scalar(select(Assembly.id).where(Assembly.slug == c.BAEREDYGTIGT["slug"])) is None:
         _baeredygtigt(session, today)
     session.flush()
@@ -100,30 +98,6 @@ def _phases(assembly: Assembly, start: date, lengths: list[tuple[PhaseKind, int]
         day += timedelta(days=days)
 
 
-def _members(
-    assembly: Assembly, count: int, districts: list[str], rng: random.Random
-) -> list[Member]:
-    consents = [DisplayConsent.HIDDEN, DisplayConsent.FIRST_NAME_DISTRICT, DisplayConsent.FULL_NAME]
-    members = []
-    for i in range(count):
-        district = districts[i % len(districts)]
-        member = Member(
-            first_name=rng.choice(c.FIRST_NAMES),
-            last_name=rng.choice(c.LAST_NAMES),
-            district=district,
-            consent=consents[i % 3],
-            profile={
-                "Køn": "Kvinde" if i % 2 == 0 else "Mand",
-                "Alder": c.AGE_BANDS[i % len(c.AGE_BANDS)],
-                "Bydel": district,
-                "Uddannelse": ["Grundskole", "Erhvervsuddannelse", "Videregående"][i % 3],
-            },
-        )
-        assembly.members.append(member)
-        members.append(member)
-    return members
-
-
 def _recommendation(
     number: int,
     title: str,
@@ -149,8 +123,7 @@ def _recommendation(
     return rec
 
 
-def _middelalderbyen(session: Session) -> None:
-    rng = random.Random(2019)
+def _middelalderbyen(session: Session, secretariat: User) -> None:
     assembly = Assembly(
         status=AssemblyStatus.CONCLUDED,
         answer_due=date(2020, 6, 30),
@@ -171,7 +144,17 @@ def _middelalderbyen(session: Session) -> None:
             (PhaseKind.FOLLOW_UP, 540),
         ],
     )
-    members = _members(assembly, 36, c.CPH_DISTRICTS, rng)
+    session.add(assembly)
+    members = recorded.drawn_members(
+        session,
+        assembly,
+        pools.MIDDELALDERBYEN_QUOTAS,
+        240,
+        "4 1 6 3 2 5 (terninger, 28. juni 2019)",
+        secretariat,
+        datetime(2019, 6, 28, 14, tzinfo=UTC),
+        district_key="Bydel",
+    )
     for i, (title, place) in enumerate(c.MIDDELALDERBYEN_MEETINGS, start=1):
         start = datetime.combine(date(2019, 8, 31) + timedelta(weeks=3 * (i - 1)), time(8), UTC)
         assembly.meetings.append(
@@ -223,8 +206,7 @@ def _middelalderbyen(session: Session) -> None:
     session.add(assembly)
 
 
-def _groent_byliv(session: Session, today: date, member_user: User) -> None:
-    rng = random.Random(2026)
+def _groent_byliv(session: Session, today: date, member_user: User, secretariat: User) -> None:
     assembly = Assembly(
         status=AssemblyStatus.ACTIVE,
         answer_due=today + timedelta(days=150),
@@ -246,7 +228,18 @@ def _groent_byliv(session: Session, today: date, member_user: User) -> None:
             (PhaseKind.FOLLOW_UP, 365),
         ],
     )
-    members = _members(assembly, 24, c.OESTERBRO_AREAS, rng)
+    session.add(assembly)
+    drawn_at = datetime.combine(today - timedelta(days=115), time(14), UTC)
+    members = recorded.drawn_members(
+        session,
+        assembly,
+        pools.GROENT_QUOTAS,
+        150,
+        "2 2 5 6 1 4 (terninger)",
+        secretariat,
+        drawn_at,
+        district_key="Område",
+    )
     members[0].user = member_user
     members[0].first_name, members[0].last_name = "Mette", "Medlem"
     first = today - timedelta(days=110)

@@ -85,9 +85,12 @@ def add_pool(
     rng: random.Random,
     start: datetime,
     region_key: str | None = None,
+    household_rule: bool = True,
 ) -> list[Registrant]:
     """`size` registrants; about one in twenty shares an address with the one before."""
-    session.add(Recruitment(assembly_id=assembly.id, household_rule=True, retention_days=90))
+    session.add(
+        Recruitment(assembly_id=assembly.id, household_rule=household_rule, retention_days=90)
+    )
     people = []
     address = postcode = ""
     for i in range(size):
@@ -114,3 +117,23 @@ def add_pool(
         people.append(person)
     session.add_all(people)
     return people
+
+
+# Copenhagen 2019 (middelalderbyen): gender, age, district. Shares are rounded public statistics.
+MIDDELALDERBYEN_QUOTAS: dict[str, list[tuple[str, float, float]]] = {
+    "Køn": [("Kvinde", 0.50, 1.1), ("Mand", 0.50, 0.9)],
+    "Alder": [
+        ("18-29", 0.27, 0.8),
+        ("30-44", 0.27, 1.0),
+        ("45-59", 0.20, 1.1),
+        ("60-74", 0.17, 1.3),
+        ("75+", 0.09, 0.7),
+    ],
+    "Bydel": [(d, 0.1, 1.0) for d in c.CPH_DISTRICTS],
+}
+
+GROENT_QUOTAS: dict[str, list[tuple[str, float, float]]] = {
+    "Køn": [("Kvinde", 0.52, 1.1), ("Mand", 0.48, 0.9)],
+    "Alder": [("18-29", 0.30, 0.8), ("30-44", 0.30, 1.0), ("45-64", 0.25, 1.2), ("65+", 0.15, 1.0)],
+    "Område": [(a, 0.25, 1.0) for a in c.OESTERBRO_AREAS],
+}
