@@ -138,10 +138,20 @@ def leximin_types(
     cols = np.column_stack([p / sizes for p in panels])
     fixed = np.full(compiled.n_types, np.nan)
     stages = lps = 0
+    backup: tuple[list[IntArray], FloatArray] | None = None
     while np.isnan(fixed).any():
         stages += 1
         while True:
-            z, p, y, mu = _master(cols, fixed)
+            try:
+                z, p, y, mu = _master(cols, fixed)
+            except RuntimeError:
+                if backup is None:
+                    raise
+                # The pruned support can miss a fixed level by the LP tolerance: use all columns.
+                panels, cols = backup
+                seen = {c.tobytes() for c in panels}
+                backup = None
+                continue
             lps += 1
             weights = y / sizes
             # The exact MILP gives the most violated panel (and certifies optimality when none
@@ -166,8 +176,13 @@ def leximin_types(
         # Fix at what the solution actually gives (never above z), so the pruned support
         # below still satisfies every fixed level despite solver tolerances.
         fixed[tight] = np.maximum(np.minimum(z, probs[tight]), 0.0)
+        # Earlier levels may have been met only within the LP tolerance; never ask the
+        # pruned support for more than it delivers.
+        done = ~np.isnan(fixed)
+        fixed[done] = np.minimum(fixed[done], probs[done] + FIX_SLACK)
         # The next stage starts from this stage's support only: it meets every fixed level,
         # and a small master LP is much faster than one dragging every column ever priced.
+        backup = (panels, cols)
         support = np.flatnonzero(p > 1e-12)
         panels = [panels[i] for i in support]
         cols = cols[:, support]
