@@ -48,6 +48,10 @@ PUBLIC_PAGES: list[tuple[str, int]] = [
     ("/assemblies/groent-byliv-indre-oesterbro", 200),
     ("/assemblies/groent-byliv-indre-oesterbro/recommendations/1", 200),
     ("/assemblies/baeredygtigt-forbrug", 200),
+    ("/assemblies/baeredygtigt-forbrug/register", 200),
+    ("/assemblies/baeredygtigt-forbrug/selection", 200),
+    ("/assemblies/middelalderbyen-2019/selection", 200),
+    ("/assemblies/groent-byliv-indre-oesterbro/selection", 200),
     ("/login", 200),
     ("/assemblies/does-not-exist", 404),
 ]
