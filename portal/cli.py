@@ -32,19 +32,24 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("blank-personal-data")
     @click.argument("slug")
-    def blank_personal_data(slug: str) -> None:
+    @click.option("--members", is_flag=True, help="Also members' contact data (ended assemblies).")
+    def blank_personal_data(slug: str, members: bool) -> None:
         """Blank non-selected respondents' personal fields once the replacement window has closed."""
         from datetime import UTC, datetime
 
         from .assemblies import get_assembly
-        from .privacy import blank_non_selected
+        from .privacy import blank_member_contacts, blank_non_selected
 
         with _session() as session:
+            assembly = get_assembly(session, slug)
             try:
-                count = blank_non_selected(session, get_assembly(session, slug), datetime.now(UTC), None)
+                count = blank_non_selected(session, assembly, datetime.now(UTC), None)
+                click.echo(f"Blanked {count} respondents of {slug}.")
+                if members:
+                    count = blank_member_contacts(session, assembly, datetime.now(UTC), None)
+                    click.echo(f"Blanked the contact data of {count} members of {slug}.")
             except Invalid as invalid:
                 raise click.ClickException(str(invalid)) from invalid
-        click.echo(f"Blanked {count} respondents of {slug}.")
 
     @app.cli.command("create-user")
     @click.option("--email", required=True)

@@ -397,3 +397,22 @@ def seat_counts(session: Session, assembly: Assembly) -> dict[str, int]:
         .group_by(Registrant.status)
     ).all()
     return {RegistrantStatus(status).value: n for status, n in rows}
+
+
+def update_settings(
+    session: Session, assembly: Assembly, mode: str, household_rule: bool, retention_days: str
+) -> Recruitment:
+    """Open or invitation-only sign-up, the household rule and how long personal data is kept."""
+    errors: dict[str, str] = {}
+    if mode not in set(RecruitmentMode):
+        errors["mode"] = str(_l("Vælg åben tilmelding eller tilmelding med kode."))
+    if not retention_days.isdigit() or not 1 <= int(retention_days) <= 730:
+        errors["retention_days"] = str(_l("Skriv et antal dage mellem 1 og 730."))
+    if errors:
+        raise Invalid(errors)
+    settings = get_recruitment(session, assembly)
+    settings.mode = RecruitmentMode(mode)
+    settings.household_rule = household_rule
+    settings.retention_days = int(retention_days)
+    session.commit()
+    return settings

@@ -76,3 +76,19 @@ def list_memberships(session: Session, user: User) -> list[Member]:
     return list(
         session.scalars(select(Member).where(Member.user_id == user.id).order_by(Member.id))
     )
+
+
+def set_consent_by_token(
+    session: Session, registrant: Registrant, consent: DisplayConsent
+) -> Member:
+    """The seated person (holding their personal link) changes how they appear in public."""
+    member = session.scalar(select(Member).where(Member.registrant_id == registrant.id))
+    if member is None:
+        raise NotFound("member")
+    member.consent = consent
+    session.commit()
+    return member
+
+
+def get_member_for(session: Session, registrant: Registrant) -> Member | None:
+    return session.scalar(select(Member).where(Member.registrant_id == registrant.id))

@@ -71,21 +71,18 @@ def withdraw_registration(slug: str, token: str) -> Response:
     return redirect(url_for("participate.show_receipt", slug=slug, token=token))
 
 
-@bp.get("/seat/<token>")
-def show_seat(token: str) -> str:
-    registrant = recruitment.get_registrant_by_token(get_session(), token)
-    assembly = get_session().get(Assembly, registrant.assembly_id)
-    return render_template(
-        "participate/seat.html", registrant=registrant, assembly=assembly, errors={}, form={}
-    )
-
-
 def _seat_context(token: str) -> dict[str, Any]:
     registrant = recruitment.get_registrant_by_token(get_session(), token)
     return {
         "registrant": registrant,
         "assembly": get_session().get(Assembly, registrant.assembly_id),
+        "member": seats.get_member_for(get_session(), registrant),
     }
+
+
+@bp.get("/seat/<token>")
+def show_seat(token: str) -> str:
+    return render_template("participate/seat.html", errors={}, form={}, **_seat_context(token))
 
 
 @bp.post("/seat/<token>/confirm")
@@ -110,4 +107,15 @@ def decline_seat(token: str) -> Response:
     session = get_session()
     seats.decline_seat(session, recruitment.get_registrant_by_token(session, token), now())
     flash(_("Du har takket nej. Tak fordi du meldte dig."), "success")
+    return redirect(url_for("participate.show_seat", token=token))
+
+
+@bp.post("/seat/<token>/consent")
+def change_seat_consent(token: str) -> Response:
+    session = get_session()
+    registrant = recruitment.get_registrant_by_token(session, token)
+    raw = request.form.get("consent", "")
+    consent = DisplayConsent(raw) if raw in set(DisplayConsent) else DisplayConsent.HIDDEN
+    seats.set_consent_by_token(session, registrant, consent)
+    flash(_("Dit valg er gemt. Den offentlige side viser dig nu sådan."), "success")
     return redirect(url_for("participate.show_seat", token=token))

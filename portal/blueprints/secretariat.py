@@ -97,6 +97,21 @@ def check_quotas(slug: str) -> Response:
     )
 
 
+@bp.post("/assemblies/<slug>/settings")
+@form_page("secretariat/recruitment.html", context=_context)
+def save_settings(slug: str) -> Response:
+    session = get_session()
+    recruitment.update_settings(
+        session,
+        assemblies.get_assembly(session, slug),
+        request.form.get("mode", ""),
+        request.form.get("household_rule") == "yes",
+        request.form.get("retention_days", ""),
+    )
+    flash(_("Indstillingerne er gemt."), "success")
+    return redirect(url_for("secretariat.show_recruitment", slug=slug))
+
+
 @bp.post("/assemblies/<slug>/invitations")
 @form_page("secretariat/recruitment.html", context=_context)
 def create_invitations(slug: str) -> Response:

@@ -149,3 +149,68 @@ def test_replacements_keep_the_quotas_and_are_recorded(
     assert replacement.lottery["meets_quotas"] is True
     new = db.scalars(select(Registrant).where(Registrant.public_id.in_(replacement.result))).all()
     assert all(p.status == RegistrantStatus.DRAWN for p in new)
+
+
+def test_a_failed_computation_leaves_no_panel(
+    app, client: FlaskClient, login_as, db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from portal import draws
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(draws, "compute", broken)
+    app.config["DRAW_IN_BACKGROUND"] = False
+    assembly = _into_selection_phase(db)
+    login_as("secretariat")
+    client.post(BASE + "/draw")
+    run = db.scalar(select(SelectionRun).where(SelectionRun.assembly_id == assembly.id))
+    db.refresh(run)
+    assert run.status == RunStatus.FAILED and "solver crashed" in run.message
+    assert run.result is None and run.fingerprint is None
+    drawn = db.scalars(
+        select(Registrant).where(
+            Registrant.assembly_id == assembly.id, Registrant.status == RegistrantStatus.DRAWN
+        )
+    ).all()
+    assert drawn == []
+    page = client.get(BASE + "/draw").get_data(as_text=True)
+    assert "mislykkedes" in page and "Beregn lotteriet" in page  # a new run can start
+
+
+def test_an_interrupted_run_is_marked_failed(client: FlaskClient, login_as, db) -> None:  # type: ignore[no-untyped-def]
+    from portal.models import RunKind
+
+    assembly = _into_selection_phase(db)
+    run = SelectionRun(
+        assembly_id=assembly.id,
+        kind=RunKind.DRAW,
+        status=RunStatus.RUNNING,
+        code_version="t",
+        inputs_digest="x",
+    )
+    db.add(run)
+    db.commit()
+    login_as("secretariat")
+    page = client.get(BASE + "/draw").get_data(as_text=True)
+    db.refresh(run)
+    assert run.status == RunStatus.FAILED and "Interrupted" in run.message
+    assert "Beregn lotteriet" in page
+
+
+def test_seated_people_change_how_they_appear_with_their_link(client: FlaskClient, db) -> None:  # type: ignore[no-untyped-def]
+    member = db.scalar(select(Member).where(Member.registrant_id.is_not(None)))
+    person = db.get(Registrant, member.registrant_id)
+    assert (
+        client.post(f"/seat/{person.token}/consent", data={"consent": "full_name"}).status_code
+        == 302
+    )
+    db.refresh(member)
+    assert member.consent == "full_name"
+    slug = db.get(Assembly, member.assembly_id).slug
+    assert f"{member.first_name} {member.last_name}" in client.get(f"/assemblies/{slug}").get_data(
+        as_text=True
+    )
+    client.post(f"/seat/{person.token}/consent", data={"consent": "hidden"})
+    db.refresh(member)
+    assert member.consent == "hidden"

@@ -161,3 +161,45 @@ def test_personal_data_is_blanked_only_after_the_window(
     assert blanked.email == "" and blanked.first_name == "" and blanked.address == ""
     assert blanked.answers and blanked.household_key  # counts and audit still add up
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "privacy.blanked")) is not None
+
+
+def test_settings_switch_to_invitation_mode_with_validation(
+    client: FlaskClient, login_as, db
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.models import Recruitment, RecruitmentMode
+
+    login_as("secretariat")
+    bad = client.post(BASE + "/settings", data={"mode": "invitation", "retention_days": "x"})
+    assert bad.status_code == 422 and "mellem 1 og 730" in bad.get_data(as_text=True)
+    ok = client.post(
+        BASE + "/settings",
+        data={"mode": "invitation", "household_rule": "yes", "retention_days": "30"},
+    )
+    assert ok.status_code == 302
+    assembly = db.scalar(select(Assembly).where(Assembly.slug == "baeredygtigt-forbrug"))
+    settings = db.scalar(select(Recruitment).where(Recruitment.assembly_id == assembly.id))
+    assert settings.mode == RecruitmentMode.INVITATION and settings.retention_days == 30
+    assert "Kode fra dit invitationsbrev" in client.get(
+        "/assemblies/baeredygtigt-forbrug/register"
+    ).get_data(as_text=True)
+
+
+def test_members_contact_data_goes_when_the_assembly_has_ended(app, db) -> None:  # type: ignore[no-untyped-def]
+    from portal.privacy import blank_member_contacts
+
+    assembly = db.scalar(select(Assembly).where(Assembly.slug == "middelalderbyen-2019"))
+    count = blank_member_contacts(db, assembly, NOW, None)
+    assert count == 36
+    seated = db.scalars(
+        select(Registrant).where(
+            Registrant.assembly_id == assembly.id, Registrant.status == RegistrantStatus.CONFIRMED
+        )
+    ).all()
+    assert all(p.email == "" and p.address == "" for p in seated)
+    active = db.scalar(select(Assembly).where(Assembly.slug == "groent-byliv-indre-oesterbro"))
+    import pytest
+
+    from portal.errors import Invalid
+
+    with app.test_request_context(), pytest.raises(Invalid):
+        blank_member_contacts(db, active, NOW, None)
