@@ -53,6 +53,11 @@ def _context(slug: str, **_: Any) -> dict[str, Any]:
     }
 
 
+def _seat_link(token: str) -> str:
+    """The personal link a drawn person gets by e-mail."""
+    return url_for("participate.show_seat", token=token, _external=True)
+
+
 @bp.get("/assemblies/<slug>")
 def show_recruitment(slug: str) -> str:
     return render_template("secretariat/recruitment.html", errors={}, form={}, **_context(slug))
@@ -185,7 +190,7 @@ def enter_seed(slug: str, run_id: int) -> Response:
         request.form.get("seed", ""),
         current_user._get_current_object(),
         now(),
-        link_for=lambda token: url_for("participate.show_seat", token=token, _external=True),
+        link_for=_seat_link,
     )
     flash(
         _(
@@ -218,7 +223,7 @@ def replace_declined(slug: str) -> Response:
         request.form.get("replacement_seed", ""),
         current_user._get_current_object(),
         now(),
-        link_for=lambda token: url_for("participate.show_seat", token=token, _external=True),
+        link_for=_seat_link,
     )
     flash(
         _("%(n)d erstatninger er trukket og har fået en e-mail.", n=len(run.result or [])),
