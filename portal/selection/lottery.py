@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .errors import SelectionInputError
 from .leximin import Distribution
+from .model import FloatArray, IntArray
 
 FORMAT = "samling-lottery/1"
-ROUNDING_TIME_LIMIT = 20.0  # seconds for the rounding MILP; the largest-remainder start is kept
+MAX_SWAPS = 5000  # rounding local search: a safety cap, far above what the bench instances need
+IMPROVE_TOL = 1e-12
 
 
 def canonical_json(panels: list[list[str]]) -> str:
@@ -79,40 +80,54 @@ class Lottery:
         }
 
 
-def _round_counts(dist: Distribution, m: int) -> np.ndarray:
-    """Integer copies per type panel summing to m, minimising the worst type-probability change."""
+def _round_counts(dist: Distribution, m: int) -> IntArray:
+    """Integer copies per type panel summing to m, each m*p rounded down or up, close to m*p.
+
+    Largest remainders give the start; then one copy at a time moves from a rounded-up panel
+    to a rounded-down one while that lowers the sum of squared type-probability errors
+    (deterministic, so the same distribution always gives the same lottery).
+    """
     td, comp = dist.type_distribution, dist.compiled
     target = td.probs * m
     low = np.floor(target)
     copies = low.copy()
-    # Largest remainders first: a feasible start and the fallback if the MILP times out.
     short = int(round(m - low.sum()))
     copies[np.argsort(-(target - low), kind="stable")[:short]] += 1
-    n_q = len(td.probs)
-    if n_q <= 1:
-        return copies.astype(np.int64)
-    share = np.column_stack([c / comp.sizes for c in td.counts])  # types x type-panels
-    goal = share @ target
-    # Variables: copies per type panel (floor or ceil of m*p), then the worst deviation d.
-    A = np.vstack(
-        [
-            np.hstack([share, -np.ones((share.shape[0], 1))]),
-            np.hstack([share, np.ones((share.shape[0], 1))]),
-            np.concatenate([np.ones(n_q), [0.0]])[None, :],
-        ]
-    )
-    lb = np.concatenate([np.full(len(goal), -np.inf), goal, [m]])
-    ub = np.concatenate([goal, np.full(len(goal), np.inf), [m]])
-    res = milp(
-        c=np.concatenate([np.zeros(n_q), [1.0]]),
-        constraints=LinearConstraint(A, lb, ub),
-        integrality=np.concatenate([np.ones(n_q), [0.0]]),
-        bounds=Bounds(np.concatenate([low, [0.0]]), np.concatenate([np.ceil(target), [np.inf]])),
-        options={"time_limit": ROUNDING_TIME_LIMIT},
-    )
-    if res.x is not None:
-        copies = np.rint(res.x[:n_q])
+    if len(td.probs) > 1:
+        share = np.column_stack([c / comp.sizes for c in td.counts])  # types x type-panels
+        copies = _improve(share, target, low, np.ceil(target), copies)
     return copies.astype(np.int64)
+
+
+def _improve(
+    share: FloatArray, target: FloatArray, low: FloatArray, high: FloatArray, copies: FloatArray
+) -> FloatArray:
+    """Greedy best swaps of one copy (panel i loses one, panel j gains one) on squared error."""
+    error = share @ (copies - target)  # per type, in copies of the lottery
+    gram = share.T @ share
+    norms = np.diag(gram)
+    for _ in range(MAX_SWAPS):
+        down = np.flatnonzero(copies > low)
+        up = np.flatnonzero(copies < high)
+        if not len(down) or not len(up):
+            break
+        a = share.T @ error
+        # ||e - s_i + s_j||^2 - ||e||^2 for every pair (i in down, j in up).
+        delta = (
+            2.0 * (a[up][None, :] - a[down][:, None])
+            + norms[down][:, None]
+            + norms[up][None, :]
+            - 2.0 * gram[np.ix_(down, up)]
+        )
+        best = int(np.argmin(delta))
+        r, c = divmod(best, len(up))
+        if delta[r, c] > -IMPROVE_TOL:
+            break
+        i, j = down[r], up[c]
+        copies[i] -= 1
+        copies[j] += 1
+        error += share[:, j] - share[:, i]
+    return copies
 
 
 def build_lottery(dist: Distribution, m: int = 1000) -> Lottery:
