@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.optimize import linprog
 
 from .errors import InfeasibleError
 from .feasibility import best_panel, check_feasibility
+from .highs import MasterLP, Pricer
 from .model import Compiled, FloatArray, Instance, IntArray, compile_instance
 from .pricing import SwapSearch
 
@@ -22,8 +22,9 @@ PRICE_TOL = 1e-9
 DUAL_TOL = 1e-7
 TIGHT_TOL = 1e-7
 FIX_SLACK = 1e-7  # fixed levels are kept as ">= level - FIX_SLACK": the LP's own tolerance
-LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
-LP_METHOD = "highs"  # HiGHS picks dual simplex: basic (vertex) duals for the fixing rule
+# Call the exact pricing MILP after every LP (fewer, better rounds: measured faster on the
+# bench shapes) rather than only once swap-improved panels stop pricing out.
+MILP_EVERY_ROUND = True
 
 Progress = Callable[[str], None]
 
@@ -53,38 +54,6 @@ class Distribution:
     @property
     def min_probability(self) -> float:
         return float(self.marginals.min())
-
-
-def _master(cols: FloatArray, fixed: FloatArray) -> tuple[float, FloatArray, FloatArray, float]:
-    """Max z: every unfixed type >= z, every fixed type >= its level; returns z, p, duals, mu."""
-    n_types, n_panels = cols.shape
-    unfixed = np.isnan(fixed)
-    a_ub = np.hstack([-cols, unfixed.astype(np.float64)[:, None]])
-    b_ub = np.where(unfixed, 0.0, -(np.nan_to_num(fixed) - FIX_SLACK))
-    a_eq = np.concatenate([np.ones(n_panels), [0.0]])[None, :]
-    obj = np.zeros(n_panels + 1)
-    obj[-1] = -1.0
-    bounds = [(0.0, None)] * n_panels + [(None, None)]
-    # Default HiGHS settings were fastest on the benchmark shapes; tighter tolerances are the
-    # fallback if it reports a non-optimal status on a degenerate master.
-    for method, options in ((LP_METHOD, {}), ("highs-ipm", LP_OPTIONS), ("highs-ds", LP_OPTIONS)):
-        res = linprog(
-            obj,
-            A_ub=a_ub,
-            b_ub=b_ub,
-            A_eq=a_eq,
-            b_eq=[1.0],
-            bounds=bounds,
-            method=method,
-            options=options,
-        )
-        if res.status == 0:
-            break
-    else:
-        raise RuntimeError(f"HiGHS LP failed: {res.message}")
-    y = np.maximum(-res.ineqlin.marginals, 0.0)
-    mu = float(-res.eqlin.marginals[0])
-    return float(res.x[-1]), res.x[:-1], y, mu
 
 
 def _initial_panels(compiled: Compiled, search: SwapSearch, rounds: int) -> list[IntArray]:
@@ -125,79 +94,75 @@ def _swap_columns(
 
 
 def leximin_types(
-    compiled: Compiled, *, progress: Progress | None = None, init_rounds: int | None = None
+    compiled: Compiled,
+    *,
+    progress: Progress | None = None,
+    init_rounds: int | None = None,
+    milp_every_round: bool = MILP_EVERY_ROUND,
 ) -> TypeDistribution:
     """Maximise the lowest type probability, then the next, until every type is fixed."""
     search = SwapSearch(compiled)
     rounds = init_rounds if init_rounds is not None else min(compiled.n_types, 100)
     panels = _initial_panels(compiled, search, rounds)
-    seen = {c.tobytes() for c in panels}
     if not panels:
         raise InfeasibleError(check_feasibility(compiled.instance, compiled).explanation())
+    seen = {c.tobytes() for c in panels}
     sizes = compiled.sizes.astype(np.float64)
-    cols = np.column_stack([p / sizes for p in panels])
+    master = MasterLP(compiled.n_types)
+    master.add_columns(np.column_stack([c / sizes for c in panels]))
+    pricer = Pricer(compiled)
     fixed = np.full(compiled.n_types, np.nan)
     stages = lps = 0
-    backup: tuple[list[IntArray], FloatArray] | None = None
     while np.isnan(fixed).any():
         stages += 1
         while True:
-            try:
-                z, p, y, mu = _master(cols, fixed)
-            except RuntimeError:
-                if backup is None:
-                    raise
-                # The pruned support can miss a fixed level by the LP tolerance: use all columns.
-                panels, cols = backup
-                seen = {c.tobytes() for c in panels}
-                backup = None
-                continue
+            z, p, y, mu = master.solve()
             lps += 1
             weights = y / sizes
-            # The exact MILP gives the most violated panel (and certifies optimality when none
-            # is); swap-improved support panels add more columns per LP solve, cheaply.
-            found = best_panel(compiled, weights)
-            assert found is not None
-            value, counts = found
-            if value <= mu + PRICE_TOL:
+            # Swap-improved support panels are cheap columns; the exact MILP certifies that
+            # none is left (and gives the most violated panel) when they run out.
+            new = _swap_columns(search, panels, p, weights, mu, seen)
+            if milp_every_round or not new:
+                counts = pricer.best(weights)
+                if weights @ counts > mu + PRICE_TOL and counts.tobytes() not in seen:
+                    seen.add(counts.tobytes())
+                    new.insert(0, counts)
+            if not new:
                 break
-            seen.add(counts.tobytes())
-            new = [counts, *_swap_columns(search, panels, p, weights, mu, seen)]
-            for counts in new:
-                seen.add(counts.tobytes())
-                panels.append(counts)
-            cols = np.column_stack([cols] + [c / sizes for c in new])
-        probs = cols @ p
+            panels += new
+            master.add_columns(np.column_stack([c / sizes for c in new]))
+        probs = _type_probs(panels, p, sizes)
         unfixed = np.isnan(fixed)
         tight = unfixed & (y > DUAL_TOL) & (probs <= z + TIGHT_TOL)
+        if z >= 1.0 - TIGHT_TOL:
+            # Nobody's probability exceeds 1: every type left is at its final level.
+            tight = unfixed
         if not tight.any():
             # Numerically flat duals: fix the lowest unfixed type(s), which are at z by definition.
             tight = unfixed & (probs <= z + TIGHT_TOL)
-        # Fix at what the solution actually gives (never above z), so the pruned support
-        # below still satisfies every fixed level despite solver tolerances.
-        fixed[tight] = np.maximum(np.minimum(z, probs[tight]), 0.0)
-        # Earlier levels may have been met only within the LP tolerance; never ask the
-        # pruned support for more than it delivers.
-        done = ~np.isnan(fixed)
-        fixed[done] = np.minimum(fixed[done], probs[done] + FIX_SLACK)
-        # The next stage starts from this stage's support only: it meets every fixed level,
-        # and a small master LP is much faster than one dragging every column ever priced.
-        backup = (panels, cols)
-        support = np.flatnonzero(p > 1e-12)
-        panels = [panels[i] for i in support]
-        cols = cols[:, support]
-        p = p[support]
-        seen = {c.tobytes() for c in panels}
+        # Fix at what the solution actually gives (never above z) less the LP's tolerance,
+        # so the master stays feasible at every later stage.
+        levels = np.maximum(np.minimum(z, probs[tight]), 0.0)
+        fixed[tight] = levels
+        master.fix(np.flatnonzero(tight), np.maximum(levels - FIX_SLACK, 0.0))
         if progress:
             progress(
                 f"stage {stages}: level {z:.6f}, fixed {int((~np.isnan(fixed)).sum())}/"
-                f"{compiled.n_types} types, {len(panels)} panels"
+                f"{compiled.n_types} types, {int((p > 1e-12).sum())} panels"
             )
     keep = p > 1e-12
     probs_kept = p[keep] / p[keep].sum()
     counts_kept = [panels[i] for i in np.flatnonzero(keep)]
     type_probs = np.column_stack([c / sizes for c in counts_kept]) @ probs_kept
     return TypeDistribution(counts_kept, probs_kept, type_probs, stages, lps)
+
+
+def _type_probs(panels: list[IntArray], p: FloatArray, sizes: FloatArray) -> FloatArray:
+    """Each type's selection probability under panel probabilities p."""
+    support = np.flatnonzero(p > 0)
+    shares = np.column_stack([panels[i] / sizes for i in support])
+    out: FloatArray = shares @ p[support]
+    return out
 
 
 def rotation_block(members: list[int], count: int, r: int) -> list[int]:

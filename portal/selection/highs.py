@@ -1,0 +1,159 @@
+"""Persistent HiGHS models (through highspy) for column generation: a warm-started master LP
+and a pricing MILP whose objective changes between calls (ADR 0005)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import highspy
+import numpy as np
+
+from .model import Compiled, FloatArray, IntArray
+
+INF = highspy.kHighsInf
+Status = highspy.HighsModelStatus
+
+
+def _quiet_banner() -> None:
+    """HiGHS prints a banner on stdout when the first instance is made: keep stdout for JSON."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_quiet_banner()
+
+
+def _silent() -> Any:
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    return h
+
+
+class MasterLP:
+    """max z s.t. cols @ p >= z (unfixed types), cols @ p >= level (fixed), sum p = 1, p >= 0.
+
+    Column 0 is z; rows 0..T-1 are types, row T is sum p = 1. Fixing a type drops z from
+    its row and sets the row's lower bound; new panels are appended as columns. HiGHS keeps
+    its basis across both changes, so each re-solve is a few simplex iterations.
+    """
+
+    def __init__(self, n_types: int) -> None:
+        self.n_types = n_types
+        h = _silent()
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-9)
+        # New columns keep the basis primal feasible: primal simplex continues from it.
+        h.setOptionValue("simplex_strategy", 4)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        h.addRows(
+            n_types + 1,
+            np.zeros(n_types + 1),
+            np.concatenate([np.full(n_types, INF), [1.0]]),
+            0,
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        h.changeRowBounds(n_types, 1.0, 1.0)
+        idx = np.arange(n_types, dtype=np.int32)
+        h.addCol(1.0, -INF, INF, n_types, idx, -np.ones(n_types))
+        self.h = h
+        self.n_panels = 0
+
+    def add_columns(self, cols: FloatArray) -> None:
+        """Append panels (types x new, each entry the type's selection share)."""
+        n_new = cols.shape[1]
+        if n_new == 0:
+            return
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
+        for j in range(n_new):
+            nz = np.flatnonzero(cols[:, j])
+            starts.append(len(index))
+            index.extend(nz.tolist())
+            index.append(self.n_types)
+            value.extend(cols[nz, j].tolist())
+            value.append(1.0)
+        self.h.addCols(
+            n_new,
+            np.zeros(n_new),
+            np.zeros(n_new),
+            np.full(n_new, INF),
+            len(index),
+            np.array(starts, dtype=np.int32),
+            np.array(index, dtype=np.int32),
+            np.array(value),
+        )
+        self.n_panels += n_new
+
+    def fix(self, types: IntArray, levels: FloatArray) -> None:
+        """Types leave the objective: their rows become `share >= level`."""
+        for t, level in zip(types.tolist(), levels.tolist(), strict=True):
+            self.h.changeCoeff(t, 0, 0.0)
+            self.h.changeRowBounds(t, level, INF)
+
+    def solve(self) -> tuple[float, FloatArray, FloatArray, float]:
+        """z, panel probabilities, type duals (>= 0, summing to 1 over unfixed), and mu."""
+        h = self.h
+        h.run()
+        if h.getModelStatus() != Status.kOptimal:
+            # A degenerate master can trip the warm start; solve it again from scratch.
+            h.clearSolver()
+            h.run()
+            if h.getModelStatus() != Status.kOptimal:
+                raise RuntimeError(f"HiGHS LP failed: {h.modelStatusToString(h.getModelStatus())}")
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value)
+        dual = np.asarray(sol.row_dual)
+        # Maximisation: a binding ">=" row has a non-positive dual in HiGHS's sign convention.
+        y = np.maximum(-dual[: self.n_types], 0.0)
+        mu = float(dual[self.n_types])
+        return float(x[0]), np.maximum(x[1:], 0.0), y, mu
+
+
+class Pricer:
+    """The pricing MILP: a quota-satisfying type panel of largest weight (instance feasible)."""
+
+    def __init__(self, compiled: Compiled, gap: float = 1e-9) -> None:
+        h = _silent()
+        h.setOptionValue("mip_rel_gap", gap)
+        nt = compiled.n_types
+        h.addVars(nt, np.zeros(nt), compiled.sizes.astype(np.float64))
+        h.changeColsIntegrality(
+            nt, np.arange(nt, dtype=np.int32), np.full(nt, highspy.HighsVarType.kInteger)
+        )
+        a = compiled.A.tocsr()
+        h.addRows(
+            a.shape[0],
+            compiled.lb,
+            compiled.ub,
+            a.nnz,
+            a.indptr[:-1].astype(np.int32),
+            a.indices.astype(np.int32),
+            a.data.astype(np.float64),
+        )
+        self.h = h
+        self.nt = nt
+        self.idx = np.arange(nt, dtype=np.int32)
+
+    def best(self, weights: FloatArray) -> IntArray:
+        """Counts maximising weights @ counts (the model is built once, not per call)."""
+        h = self.h
+        h.changeColsCost(self.nt, self.idx, -weights)
+        h.run()
+        status = h.getModelStatus()
+        if status != Status.kOptimal:
+            raise RuntimeError(f"HiGHS MILP failed: {h.modelStatusToString(status)}")
+        counts: IntArray = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
+        return counts
