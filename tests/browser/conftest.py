@@ -15,6 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
+
+# The CI machine is shared and busy: give assertions time before they call something missing.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -192,7 +196,7 @@ def guarded_context(chromium: Any, live_server: str) -> Callable[..., GuardedCon
         context = chromium.new_context(
             base_url=live_server, viewport=viewport, locale="da-DK", timezone_id="Europe/Copenhagen"
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         traffic = guard(context)
         if lang != "da":
             page = context.new_page()
