@@ -1,8 +1,10 @@
 """Benchmark LEXIMIN on the shared instances and on synthetic pools shaped like the paper's.
 
-Prints seconds and minimum probability per instance, with a side-by-side baseline run
-(the same solver without type compression, every person its own type) and their ratio.
-Run: python bench/selection.py [--quick] [--no-baseline] [--only NAME ...]
+Prints seconds and minimum probability per instance, with a side-by-side baseline and the
+speed-up: by default the same solver without type compression (every person its own type);
+with --baseline-file, the figures of an earlier run of this script (e.g. the scipy-only code
+before ADR 0005), so old and new algorithms are compared on the same instances.
+Run: python bench/selection.py [--quick] [--no-baseline] [--baseline-file OLD.txt] [--only NAME ...]
 """
 
 from __future__ import annotations
@@ -90,13 +92,25 @@ def instances(quick: bool) -> list[tuple[str, Instance]]:
     return out
 
 
+def read_table(path: Path) -> dict[str, tuple[float, float]]:
+    """Seconds and minimum probability per instance from an earlier run's printed table."""
+    out: dict[str, tuple[float, float]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        cols = line.split()
+        if len(cols) >= 6:
+            out[cols[0]] = (float(cols[4]), float(cols[5]))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="two small synthetic shapes only")
     parser.add_argument("--no-baseline", action="store_true", help="skip the uncompressed run")
     parser.add_argument("--baseline-max-n", type=int, default=500)
     parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--baseline-file", type=Path, help="output of an earlier run to compare")
     args = parser.parse_args(argv)
+    earlier = read_table(args.baseline_file) if args.baseline_file else {}
     print(
         f"{'instance':28} {'n':>5} {'k':>4} {'types':>5} {'seconds':>8} {'min p':>9} "
         f"{'stages':>6} {'base s':>8} {'base min':>9} {'speed-up':>8}"
@@ -111,7 +125,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:28} {len(inst.people):5} {inst.k:4} {dist.compiled.n_types:5} "
             f"{secs:8.2f} {dist.min_probability:9.6f} {dist.type_distribution.stages:6}"
         )
-        if not args.no_baseline and len(inst.people) <= args.baseline_max_n:
+        if args.baseline_file:
+            if name in earlier:
+                bsecs, bmin = earlier[name]
+                line += f" {bsecs:8.2f} {bmin:9.6f} {bsecs / secs:7.1f}x"
+        elif not args.no_baseline and len(inst.people) <= args.baseline_max_n:
             t0 = time.perf_counter()
             base = find_leximin(inst, merge_types=False)
             bsecs = time.perf_counter() - t0

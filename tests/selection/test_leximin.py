@@ -93,7 +93,7 @@ def brute_force_leximin(inst: Instance) -> np.ndarray:
 
 @st.composite
 def small_instances(draw: st.DrawFn) -> Instance:
-    n = draw(st.integers(3, 10))
+    n = draw(st.integers(3, 12))
     k = draw(st.integers(1, n - 1))
     cats = {"g": ["a", "b"], "h": ["x", "y", "z"]}
     people = []
