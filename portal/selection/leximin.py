@@ -25,6 +25,7 @@ FIX_SLACK = 1e-7  # fixed levels are kept as ">= level - FIX_SLACK": the LP's ow
 # Call the exact pricing MILP after every LP (fewer, better rounds: measured faster on the
 # bench shapes) rather than only once swap-improved panels stop pricing out.
 MILP_EVERY_ROUND = True
+SMOOTHING = 0.5  # weight of the stability centre in the pricing duals (Wentges)
 
 Progress = Callable[[str], None]
 
@@ -115,6 +116,8 @@ def leximin_types(
     stages = lps = 0
     while np.isnan(fixed).any():
         stages += 1
+        center: FloatArray | None = None
+        bound = np.inf
         while True:
             z, p, y, mu = master.solve()
             lps += 1
@@ -123,7 +126,9 @@ def leximin_types(
             # none is left (and gives the most violated panel) when they run out.
             new = _swap_columns(search, panels, p, weights, mu, seen)
             if milp_every_round or not new:
-                counts = pricer.best(weights)
+                counts, center, bound = _stabilised_pricing(
+                    pricer, y, sizes, mu, fixed, center, bound
+                )
                 if weights @ counts > mu + PRICE_TOL and counts.tobytes() not in seen:
                     seen.add(counts.tobytes())
                     new.insert(0, counts)
@@ -155,6 +160,33 @@ def leximin_types(
     counts_kept = [panels[i] for i in np.flatnonzero(keep)]
     type_probs = np.column_stack([c / sizes for c in counts_kept]) @ probs_kept
     return TypeDistribution(counts_kept, probs_kept, type_probs, stages, lps)
+
+
+def _stabilised_pricing(
+    pricer: Pricer,
+    y: FloatArray,
+    sizes: FloatArray,
+    mu: float,
+    fixed: FloatArray,
+    center: FloatArray | None,
+    bound: float,
+) -> tuple[IntArray, FloatArray | None, float]:
+    """Wentges smoothing: price at a mix of the LP duals and the best duals seen so far.
+
+    The LP duals of a max-min master oscillate; pricing at a point between them and the
+    duals with the lowest Lagrangian bound finds more useful panels. If that panel does not
+    price out at the LP duals, the exact pricing at the LP duals decides (never inexact).
+    """
+    levels = np.nan_to_num(fixed)
+    tries = [y] if center is None else [SMOOTHING * center + (1 - SMOOTHING) * y, y]
+    for dual in tries:
+        counts = pricer.best(dual / sizes)
+        lagrange = float((dual / sizes) @ counts - dual @ levels)
+        if lagrange < bound:
+            center, bound = dual, lagrange
+        if (y / sizes) @ counts > mu + PRICE_TOL:
+            break
+    return counts, center, bound
 
 
 def _type_probs(panels: list[IntArray], p: FloatArray, sizes: FloatArray) -> FloatArray:
