@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from .. import assemblies, recruitment, seats
+from .. import assemblies, quotas, recruitment, seats
 from ..db import get_session
 from ..errors import form_page
 from ..models import Assembly, DisplayConsent
@@ -21,10 +21,10 @@ bp = Blueprint("participate", __name__)
 def _registration_context(slug: str) -> dict[str, Any]:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
-    quotas = recruitment.list_quotas(session, assembly)
+    targets = quotas.list_quotas(session, assembly)
     return {
         "assembly": assembly,
-        "categories": recruitment.categories(quotas),
+        "categories": quotas.categories(targets),
         "settings": recruitment.get_recruitment(session, assembly),
         "open": allows(assembly, Feature.REGISTER, today()),
     }

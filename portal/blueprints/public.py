@@ -8,7 +8,7 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import assemblies as domain
-from .. import draws, phases
+from .. import phases, transparency
 from ..activity import list_recent_activity
 from ..db import get_session
 from ..htmx import page_or_partial
@@ -111,20 +111,20 @@ def show_recommendation(slug: str, number: int) -> str:
 def show_selection(slug: str) -> str:
     session = get_session()
     assembly = domain.get_assembly(session, slug)
-    overview = draws.selection_overview(session, assembly)
+    overview = transparency.selection_overview(session, assembly)
     return render_template(
         "public/selection.html",
         assembly=assembly,
         overview=overview,
-        command=draws.rerun_command(overview.run) if overview.run else None,
+        command=transparency.rerun_command(overview.run) if overview.run else None,
     )
 
 
 @bp.get("/assemblies/<slug>/selection/runs/<int:run_id>/<name>")
 def download_selection_file(slug: str, run_id: int, name: str) -> Response:
     session = get_session()
-    run = draws.get_public_run(session, domain.get_assembly(session, slug), run_id)
-    body, mimetype = draws.download(run, name)
+    run = transparency.get_public_run(session, domain.get_assembly(session, slug), run_id)
+    body, mimetype = transparency.download(run, name)
     filename = f"lottery-{run.id}.json" if name == "lottery.json" else name
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import assemblies, draws, invitations, privacy, recruitment
+from .. import assemblies, draws, invitations, privacy, quotas, recruitment, transparency
 from ..auth import role_required
 from ..db import get_session
 from ..errors import form_page
@@ -44,7 +44,7 @@ def _context(slug: str, **_: Any) -> dict[str, Any]:
     return {
         "assembly": assembly,
         "settings": recruitment.get_recruitment(session, assembly),
-        "quotas": recruitment.list_quotas(session, assembly),
+        "quotas": quotas.list_quotas(session, assembly),
         "summary": recruitment.pool_summary(session, assembly),
         "batches": invitations.list_batches(session, assembly),
         "run": run,
@@ -65,7 +65,7 @@ def show_recruitment(slug: str) -> str:
 
 def _quota_context(slug: str) -> dict[str, Any]:
     context = _context(slug)
-    context["quota_text"] = request.form.get("quotas") or recruitment.quota_text(context["quotas"])
+    context["quota_text"] = request.form.get("quotas") or quotas.quota_text(context["quotas"])
     context["feasibility"] = None
     return context
 
@@ -82,7 +82,7 @@ def edit_quotas(slug: str) -> str:
 @form_page("secretariat/quotas.html", context=_quota_context)
 def save_quotas(slug: str) -> Response:
     assembly = assemblies.get_assembly(get_session(), slug)
-    recruitment.save_quotas(get_session(), assembly, request.form.get("quotas", ""), now().date())
+    quotas.save_quotas(get_session(), assembly, request.form.get("quotas", ""), now().date())
     flash(_("Kvoterne er gemt."), "success")
     return redirect(url_for("secretariat.edit_quotas", slug=slug))
 
@@ -94,8 +94,8 @@ def save_quotas(slug: str) -> Response:
 def check_quotas(slug: str) -> Response:
     context = _quota_context(slug)
     assembly = context["assembly"]
-    rows = recruitment.parse_quota_text(context["quota_text"], assembly.seats)
-    targets = recruitment.quota_targets(assembly, rows)
+    rows = quotas.parse_quota_text(context["quota_text"], assembly.seats)
+    targets = quotas.quota_targets(assembly, rows)
     context["feasibility"] = draws.check_pool(get_session(), assembly, targets)
     return page_or_partial(
         "secretariat/quotas.html", "secretariat/_feasibility.html", errors={}, form={}, **context
@@ -183,7 +183,7 @@ def start_draw(slug: str) -> Response:
 def enter_seed(slug: str, run_id: int) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
-    run = draws.get_public_run(session, assembly, run_id)
+    run = transparency.get_public_run(session, assembly, run_id)
     panel = draws.enter_seed(
         session,
         run,

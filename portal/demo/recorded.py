@@ -19,7 +19,8 @@ from ..models import (
     SelectionRun,
     User,
 )
-from ..recruitment import list_quotas, pool
+from ..quotas import list_quotas
+from ..recruitment import pool
 from . import pools
 
 CONSENTS = [DisplayConsent.HIDDEN, DisplayConsent.FIRST_NAME_DISTRICT, DisplayConsent.FULL_NAME]
