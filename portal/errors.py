@@ -6,10 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .htmx import is_htmx
+from .htmx import as_whole_page, is_htmx
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,9 +81,11 @@ def form_page(
             except Invalid as invalid:
                 form = {k: v for k, v in request.form.items() if "password" not in k}
                 extra = context(*args, **kwargs) if context else {}
-                chosen = partial if partial and is_htmx() else template
-                page = render_template(chosen, errors=invalid.field_errors, form=form, **extra)
-                return page, invalid.status
+                if partial and is_htmx():
+                    html = render_template(partial, errors=invalid.field_errors, form=form, **extra)
+                    return html, invalid.status
+                html = render_template(template, errors=invalid.field_errors, form=form, **extra)
+                return as_whole_page(Response(html, status=invalid.status))
 
         return wrapped  # type: ignore[return-value]
 

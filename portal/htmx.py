@@ -35,6 +35,16 @@ def partial_or_redirect(partial_template: str, location: str, /, **context: Any)
     return response
 
 
+def as_whole_page(response: Response) -> Response:
+    """Make htmx swap a full page in place of the body (a form shown again with its errors)."""
+    if is_htmx():
+        response.headers["HX-Retarget"] = "body"
+        response.headers["HX-Reswap"] = "outerHTML"
+        response.headers["HX-Push-Url"] = "false"
+    response.vary.add("HX-Request")
+    return response
+
+
 def trigger(response: Response, event: str) -> Response:
     response.headers["HX-Trigger"] = event
     return response

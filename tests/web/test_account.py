@@ -182,3 +182,18 @@ def test_session_cookie_flags(engine, secure: bool) -> None:  # type: ignore[no-
 
 def test_logout_is_post_only(client: FlaskClient) -> None:
     assert client.get("/logout").status_code == 405
+
+
+def test_a_form_refused_under_htmx_replaces_the_whole_page(client: FlaskClient) -> None:
+    response = client.post(
+        "/login",
+        data={"email": "x@example.org", "password": "wrong-password"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 401
+    assert (
+        response.headers["HX-Retarget"] == "body" and response.headers["HX-Reswap"] == "outerHTML"
+    )
+    assert "E-mail eller adgangskode er forkert." in response.get_data(as_text=True)
+    plain = client.post("/login", data={"email": "x@example.org", "password": "wrong-password"})
+    assert "HX-Retarget" not in plain.headers
