@@ -9,10 +9,14 @@ LANGUAGES = ("da", "en")
 COOKIE = "samling-lang"
 
 
+# English pages use British conventions (dates "30 June 2020"); texts come from the `en` catalog.
+LOCALES = {"da": "da", "en": "en_GB"}
+
+
 def select_locale() -> str:
     """The visitor's chosen language, else Danish (the portal's language)."""
     chosen = request.cookies.get(COOKIE)
-    return chosen if chosen in LANGUAGES else "da"
+    return LOCALES[chosen] if chosen in LOCALES else "da"
 
 
 def init_app(app: Flask) -> None:

@@ -31,9 +31,15 @@ def today() -> date:
     return now().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
+def current_language() -> str:
+    """The page's language code for `<html lang>`: "da" or "en"."""
+    locale = get_locale()
+    return locale.language if locale is not None else "da"
+
+
 def localized(obj: Any, attr: str) -> str:
     """The English text of a field when the visitor reads English and one exists."""
-    if str(get_locale()) == "en":
+    if current_language() == "en":
         english = getattr(obj, f"{attr}_en", None)
         if english:
             return str(english)
@@ -55,7 +61,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _context() -> dict[str, Any]:
         return {
-            "lang": str(get_locale()),
+            "lang": current_language(),
             "accessibility_url": app.config["ACCESSIBILITY_STATEMENT_URL"],
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
