@@ -14,6 +14,7 @@ from .model import Compiled, FloatArray, IntArray
 
 INF = highspy.kHighsInf
 Status = highspy.HighsModelStatus
+INTEGRAL_TOL = 1e-9  # an LP relaxation optimum this close to integers is the pricing optimum
 
 
 def _quiet_banner() -> None:
@@ -122,11 +123,37 @@ class MasterLP:
         return float(x[0]), np.maximum(x[1:], 0.0), y, mu
 
 
+def _panel_model(compiled: Compiled, integer: bool) -> Any:
+    """x_t in [0, size_t] (integer or not) with lb <= A x <= ub; the objective is set per call."""
+    h = _silent()
+    nt = compiled.n_types
+    h.addVars(nt, np.zeros(nt), compiled.sizes.astype(np.float64))
+    if integer:
+        h.changeColsIntegrality(
+            nt, np.arange(nt, dtype=np.int32), np.full(nt, highspy.HighsVarType.kInteger)
+        )
+    a = compiled.A.tocsr()
+    h.addRows(
+        a.shape[0],
+        compiled.lb,
+        compiled.ub,
+        a.nnz,
+        a.indptr[:-1].astype(np.int32),
+        a.indices.astype(np.int32),
+        a.data.astype(np.float64),
+    )
+    return h
+
+
 class Pricer:
-    """The pricing MILP: a quota-satisfying type panel of largest weight (instance feasible)."""
+    """The pricing MILP: a quota-satisfying type panel of largest weight (instance feasible).
+
+    Its LP relaxation (warm-started, under a millisecond) answers first: when its bound is
+    below the cutoff no panel prices out, and when its optimum is integral it is the panel.
+    """
 
     def __init__(self, compiled: Compiled, gap: float = 1e-9) -> None:
-        h = _silent()
+        h = _panel_model(compiled, integer=True)
         h.setOptionValue("mip_rel_gap", gap)
         # Pricing values are small: HiGHS's default absolute gap (1e-6) and integrality
         # tolerance (1e-6) each missed improving panels by ~1e-8 on the bench shapes.
@@ -137,30 +164,31 @@ class Pricer:
         h.setOptionValue("mip_heuristic_effort", 0.0)
         for heuristic in ("feasibility_jump", "rins", "rens", "root_reduced_cost"):
             h.setOptionValue(f"mip_heuristic_run_{heuristic}", False)
-        nt = compiled.n_types
-        h.addVars(nt, np.zeros(nt), compiled.sizes.astype(np.float64))
-        h.changeColsIntegrality(
-            nt, np.arange(nt, dtype=np.int32), np.full(nt, highspy.HighsVarType.kInteger)
-        )
-        a = compiled.A.tocsr()
-        h.addRows(
-            a.shape[0],
-            compiled.lb,
-            compiled.ub,
-            a.nnz,
-            a.indptr[:-1].astype(np.int32),
-            a.indices.astype(np.int32),
-            a.data.astype(np.float64),
-        )
+        relax = _panel_model(compiled, integer=False)
+        relax.setOptionValue("primal_feasibility_tolerance", 1e-10)
+        relax.setOptionValue("dual_feasibility_tolerance", 1e-10)
         self.h = h
-        self.nt = nt
-        self.idx = np.arange(nt, dtype=np.int32)
+        self.relax = relax
+        self.nt = compiled.n_types
+        self.idx = np.arange(self.nt, dtype=np.int32)
+        self.milps = 0
 
-    def best(self, weights: FloatArray) -> IntArray:
-        """Counts maximising weights @ counts (the model is built once, not per call)."""
+    def best(self, weights: FloatArray, cutoff: float = -INF) -> IntArray | None:
+        """Counts maximising weights @ counts; None if even the LP bound is <= cutoff."""
+        relax = self.relax
+        relax.changeColsCost(self.nt, self.idx, -weights)
+        relax.run()
+        if relax.getModelStatus() == Status.kOptimal:
+            x = np.asarray(relax.getSolution().col_value)
+            if -relax.getInfo().objective_function_value <= cutoff:
+                return None
+            if np.abs(x - np.rint(x)).max() < INTEGRAL_TOL:
+                lp_counts: IntArray = np.rint(x).astype(np.int64)
+                return lp_counts
         h = self.h
         h.changeColsCost(self.nt, self.idx, -weights)
         h.run()
+        self.milps += 1
         status = h.getModelStatus()
         if status != Status.kOptimal:
             raise RuntimeError(f"HiGHS MILP failed: {h.modelStatusToString(status)}")

@@ -21,7 +21,7 @@ from .pricing import SwapSearch
 PRICE_TOL = 1e-9
 DUAL_TOL = 1e-7
 TIGHT_TOL = 1e-7
-FIX_SLACK = 1e-7  # fixed levels are kept as ">= level - FIX_SLACK": the LP's own tolerance
+FIX_SLACK = 1e-8  # fixed levels are kept as ">= level - FIX_SLACK": the LP's own tolerance
 # Call the exact pricing MILP after every LP (fewer, better rounds: measured faster on the
 # bench shapes) rather than only once swap-improved panels stop pricing out.
 MILP_EVERY_ROUND = True
@@ -129,7 +129,11 @@ def leximin_types(
                 counts, center, bound = _stabilised_pricing(
                     pricer, y, sizes, mu, fixed, center, bound
                 )
-                if weights @ counts > mu + PRICE_TOL and counts.tobytes() not in seen:
+                if (
+                    counts is not None
+                    and weights @ counts > mu + PRICE_TOL
+                    and counts.tobytes() not in seen
+                ):
                     seen.add(counts.tobytes())
                     new.insert(0, counts)
             if not new:
@@ -170,7 +174,7 @@ def _stabilised_pricing(
     fixed: FloatArray,
     center: FloatArray | None,
     bound: float,
-) -> tuple[IntArray, FloatArray | None, float]:
+) -> tuple[IntArray | None, FloatArray | None, float]:
     """Wentges smoothing: price at a mix of the LP duals and the best duals seen so far.
 
     The LP duals of a max-min master oscillate; pricing at a point between them and the
@@ -178,15 +182,22 @@ def _stabilised_pricing(
     price out at the LP duals, the exact pricing at the LP duals decides (never inexact).
     """
     levels = np.nan_to_num(fixed)
-    tries = [y] if center is None else [SMOOTHING * center + (1 - SMOOTHING) * y, y]
-    for dual in tries:
+    if center is not None:
+        dual = SMOOTHING * center + (1 - SMOOTHING) * y
         counts = pricer.best(dual / sizes)
+        assert counts is not None
         lagrange = float((dual / sizes) @ counts - dual @ levels)
         if lagrange < bound:
             center, bound = dual, lagrange
         if (y / sizes) @ counts > mu + PRICE_TOL:
-            break
-    return counts, center, bound
+            return counts, center, bound
+    # Exact pricing at the LP duals: None means no panel prices out (stage optimal).
+    exact = pricer.best(y / sizes, cutoff=mu + PRICE_TOL)
+    if exact is not None:
+        lagrange = float((y / sizes) @ exact - y @ levels)
+        if lagrange < bound:
+            center, bound = y, lagrange
+    return exact, center, bound
 
 
 def _type_probs(panels: list[IntArray], p: FloatArray, sizes: FloatArray) -> FloatArray:
