@@ -62,8 +62,9 @@ def test_member_writes_in_the_forum_without_a_reload(member_page: Any) -> None:
     assert page.evaluate("window.__stillHere === true"), "the reply should not reload the page"
     # and the author may correct it inline
     page.locator("#thread-posts").get_by_role("link", name="Ret indlæg").last.click()
-    editor = page.locator("#thread-posts textarea").first
+    editor = page.get_by_label("Ret dit indlæg")  # the inline editor, once htmx has loaded it
     expect(editor).to_be_visible()
+    expect(editor).to_have_value(re.compile("Jeg kommer til"))
     editor.fill("Jeg kommer til næste møde – og tager kage med.")
     page.get_by_role("button", name="Gem rettelsen").click()
     expect(page.locator("#thread-posts")).to_contain_text("tager kage med")
