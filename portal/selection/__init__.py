@@ -1,6 +1,7 @@
 """Maximally fair stratified sortition (LEXIMIN) with a publicly verifiable lottery.
 
-Pure numpy + scipy (HiGHS); no Flask, no SQLAlchemy. See `python -m portal.selection --help`.
+numpy, scipy and highspy (HiGHS, ADR 0005); no Flask, no SQLAlchemy. See
+`python -m portal.selection --help`.
 """
 
 from .errors import InfeasibleError, SelectionError, SelectionInputError
