@@ -79,3 +79,51 @@ def test_public_pages_are_valid_html(live_app: Any, tmp_path: Path) -> None:
         lines.append(f"- {where}: {m.get('message')}\n    {m.get('extract', '').strip()[:200]}")
     if problems:
         pytest.fail(f"{len(problems)} HTML error(s):\n" + "\n".join(lines))
+
+
+STAFF_PAGES = [
+    "/secretariat/assemblies/baeredygtigt-forbrug",
+    "/secretariat/assemblies/baeredygtigt-forbrug/quotas",
+    "/secretariat/assemblies/baeredygtigt-forbrug/draw",
+    "/secretariat/assemblies/middelalderbyen-2019/draw",
+    "/account",
+]
+
+
+def test_staff_and_personal_pages_are_valid_html(live_app: Any, tmp_path: Path) -> None:
+    """The secretariat's pages, the account page and a seat link's page are documents too."""
+    from sqlalchemy import select
+
+    from portal.models import Registrant
+
+    require_node_modules()
+    client = live_app.test_client()
+    form = client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert csrf is not None
+    login = client.post(
+        "/login",
+        data={
+            "email": "secretariat@example.org",
+            "password": "demo-adgangskode",
+            "csrf_token": csrf.group(1),
+        },
+    )
+    assert login.status_code == 302
+    with live_app.extensions["sessionmaker"]() as session:
+        token = session.scalar(
+            select(Registrant.token).where(Registrant.blanked_at.is_(None)).limit(1)
+        )
+    files = []
+    for path in [*STAFF_PAGES, f"/seat/{token}", "/assemblies/baeredygtigt-forbrug/register"]:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        title = re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), re.S)
+        assert title is not None and "<" not in title.group(1), (path, title)
+        name = file_name("da", path)
+        (tmp_path / name).write_bytes(response.get_data())
+        files.append(tmp_path / name)
+    problems = [m for m in run_vnu(files) if m.get("type") in ("error", "non-document-error")]
+    assert problems == [], [
+        (Path(m.get("url", "")).name, m.get("lastLine"), m.get("message")) for m in problems
+    ]

@@ -127,6 +127,9 @@ def test_secretariat_checks_quotas_live_and_runs_the_draw(
     page = guarded.context.new_page()
     log_in(page, "secretariat@example.org")
     base = f"/secretariat/assemblies/{draw_assembly}"
+    page.goto(base)
+    expect(page.locator("h1")).to_contain_text("Rekruttering")
+    no_axe_violations(page)
     page.goto(base + "/quotas")
     expect(page.locator("#feasibility")).to_contain_text("Ja. Der findes et panel")
     no_axe_violations(page)
