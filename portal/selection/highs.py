@@ -98,6 +98,19 @@ class MasterLP:
         )
         self.n_panels += n_new
 
+    def drop(self, keep: np.ndarray) -> None:
+        """Delete the panels (columns 1..) not in `keep`; callers drop only nonbasic ones."""
+        gone = np.flatnonzero(~keep).astype(np.int32) + 1
+        if len(gone):
+            self.h.deleteCols(len(gone), gone)
+            self.n_panels -= len(gone)
+
+    def nonbasic(self) -> np.ndarray:
+        """Which panels are nonbasic in the current basis (safe to delete)."""
+        status = self.h.getBasis().col_status
+        basic = highspy.HighsBasisStatus.kBasic
+        return np.array([status[j] != basic for j in range(1, self.n_panels + 1)], dtype=bool)
+
     def fix(self, types: IntArray, levels: FloatArray) -> None:
         """Types leave the objective: their rows become `share >= level`."""
         for t, level in zip(types.tolist(), levels.tolist(), strict=True):
@@ -164,6 +177,8 @@ class Pricer:
         h.setOptionValue("mip_heuristic_effort", 0.0)
         for heuristic in ("feasibility_jump", "rins", "rens", "root_reduced_cost"):
             h.setOptionValue(f"mip_heuristic_run_{heuristic}", False)
+        # Keep the improving solutions met on the way to the optimum: more columns per call.
+        h.setOptionValue("mip_improving_solution_save", True)
         relax = _panel_model(compiled, integer=False)
         relax.setOptionValue("primal_feasibility_tolerance", 1e-10)
         relax.setOptionValue("dual_feasibility_tolerance", 1e-10)
@@ -172,9 +187,11 @@ class Pricer:
         self.nt = compiled.n_types
         self.idx = np.arange(self.nt, dtype=np.int32)
         self.milps = 0
+        self.extras: list[IntArray] = []
 
     def best(self, weights: FloatArray, cutoff: float = -INF) -> IntArray | None:
         """Counts maximising weights @ counts; None if even the LP bound is <= cutoff."""
+        self.extras = []
         relax = self.relax
         relax.changeColsCost(self.nt, self.idx, -weights)
         relax.run()
@@ -193,4 +210,8 @@ class Pricer:
         if status != Status.kOptimal:
             raise RuntimeError(f"HiGHS MILP failed: {h.modelStatusToString(status)}")
         counts: IntArray = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
+        self.extras = [
+            np.rint(np.asarray(sol.col_value)).astype(np.int64)
+            for sol in h.getSavedMipSolutions()
+        ]
         return counts

@@ -25,6 +25,8 @@ FIX_SLACK = 1e-8  # fixed levels are kept as ">= level - FIX_SLACK": the LP's ow
 # Call the exact pricing MILP after every LP (fewer, better rounds: measured faster on the
 # bench shapes) rather than only once swap-improved panels stop pricing out.
 MILP_EVERY_ROUND = True
+DROP_UNUSED = True  # delete nonbasic panels between stages when the master grows large
+DROP_ABOVE = 4  # ... above this many panels per type
 SMOOTHING = 0.5  # weight of the stability centre in the pricing duals (Wentges)
 
 Progress = Callable[[str], None]
@@ -136,6 +138,10 @@ def leximin_types(
                 ):
                     seen.add(counts.tobytes())
                     new.insert(0, counts)
+                for extra in pricer.extras:
+                    if weights @ extra > mu + PRICE_TOL and extra.tobytes() not in seen:
+                        seen.add(extra.tobytes())
+                        new.append(extra)
             if not new:
                 break
             panels += new
@@ -154,6 +160,16 @@ def leximin_types(
         levels = np.maximum(np.minimum(z, probs[tight]), 0.0)
         fixed[tight] = levels
         master.fix(np.flatnonzero(tight), np.maximum(levels - FIX_SLACK, 0.0))
+        if DROP_UNUSED and np.isnan(fixed).any():
+            # Column management: panels out of the basis at a stage's end rarely come back;
+            # a smaller master is cheaper per simplex iteration. Pricing can regenerate them.
+            keep = (p > 0) | ~master.nonbasic()
+            if len(panels) > DROP_ABOVE * compiled.n_types:
+                master.drop(keep)
+                for i in np.flatnonzero(~keep):
+                    seen.discard(panels[i].tobytes())
+                panels = [panels[i] for i in np.flatnonzero(keep)]
+                p = p[keep]
         if progress:
             progress(
                 f"stage {stages}: level {z:.6f}, fixed {int((~np.isnan(fixed)).sum())}/"
