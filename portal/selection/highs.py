@@ -55,6 +55,9 @@ class MasterLP:
         h.setOptionValue("dual_feasibility_tolerance", 1e-9)
         # New columns keep the basis primal feasible: primal simplex continues from it.
         h.setOptionValue("simplex_strategy", 4)
+        # Entries are shares in [0, 1]: no scaling. HiGHS rescales a changed LP before each
+        # warm start otherwise (sf_d shape: 14.5 s -> 10.5 s, a third fewer iterations).
+        h.setOptionValue("simplex_scale_strategy", 0)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         h.addRows(
             n_types + 1,
