@@ -23,8 +23,9 @@ from portal.selection.feasibility import check_feasibility  # noqa: E402
 from portal.selection.io import load_instance  # noqa: E402
 from portal.selection.leximin import find_leximin  # noqa: E402
 from portal.selection.model import Instance, Person, Quota  # noqa: E402
+from tests.shared_dir import shared_dir  # noqa: E402
 
-SHARED = ROOT / ".." / "shared" / "benchmarks" / "sortition"
+SHARED = shared_dir() / "benchmarks" / "sortition"
 
 # n, k and number of categories from reference_output/*_statistics.txt; the value counts
 # per category are only published for sf_e (3, 4, 12, 3, 5, 2, 2), the rest are typical

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from portal.sanitize import markdown_to_html
+from tests.shared_dir import shared_dir
 
-XSS_DIR = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "xss"
+XSS_DIR = shared_dir() / "testdata" / "xss"
 
 
 def _payloads() -> list[str]:

@@ -8,9 +8,10 @@ import pytest
 
 from portal.selection.io import load_instance
 from portal.selection.model import Instance
+from tests.shared_dir import shared_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = ROOT / ".." / "shared" / "benchmarks" / "sortition" / "data"
+SHARED_DATA = shared_dir() / "benchmarks" / "sortition" / "data"
 
 
 def shared_instance(name: str, k: int) -> Instance:
