@@ -31,6 +31,12 @@ def init_app(app: Flask) -> None:
         return load_session_user(get_session(), session_id)
 
 
+def current_account() -> User:
+    """The logged-in user's model (not flask-login's proxy), for domain functions."""
+    user: User = current_user._get_current_object()
+    return user
+
+
 def role_required(*roles: Role) -> Callable[[F], F]:
     """Only users with one of the roles (or admin) get through; others get 403 or the login page."""
 

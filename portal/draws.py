@@ -21,11 +21,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import selection
+from . import audit, selection
 from .errors import Invalid, PhaseClosed
 from .models import (
     Assembly,
-    AuditEvent,
     OutboxEmail,
     QuotaTarget,
     Registrant,
@@ -134,8 +133,30 @@ def start_draw(
         raise Invalid(
             {"form": str(_l("Der skal være kvoter og mindst %(k)d tilmeldte.", k=assembly.seats))}
         )
-    inputs = anonymised_inputs(quotas, people)
-    rule = get_recruitment(session, assembly).household_rule
+    run = freeze_run(session, assembly, actor, now, panels=panels)
+    audit.record(
+        session,
+        "draw.started",
+        assembly.slug,
+        now,
+        actor=actor,
+        detail=f"run inputs {run.inputs_digest}",
+    )
+    session.commit()
+    return run
+
+
+def freeze_run(
+    session: Session,
+    assembly: Assembly,
+    actor: User,
+    now: datetime,
+    *,
+    panels: int = DEFAULT_PANELS,
+) -> SelectionRun:
+    """A new run holding the anonymised pool and quotas as they are now (added, not committed)."""
+    people = pool(session, assembly)
+    inputs = anonymised_inputs(list_quotas(session, assembly), people)
     run = SelectionRun(
         assembly_id=assembly.id,
         kind=RunKind.DRAW,
@@ -146,7 +167,7 @@ def start_draw(
         parameters={
             "panel_size": assembly.seats,
             "panels": panels,
-            "household_rule": rule,
+            "household_rule": get_recruitment(session, assembly).household_rule,
             "algorithm": "leximin",
             "draw": "sha256(seed) mod panels",
         },
@@ -157,17 +178,20 @@ def start_draw(
         message=str(_l("Venter på at gå i gang …")),
     )
     session.add(run)
-    session.add(
-        AuditEvent(
-            actor_id=actor.id,
-            action="draw.started",
-            subject=assembly.slug,
-            detail=f"run inputs {run.inputs_digest}",
-            created_at=now,
-        )
-    )
-    session.commit()
     return run
+
+
+def publish_lottery(
+    run: SelectionRun, min_probability: float, lottery: dict[str, Any], now: datetime
+) -> None:
+    """The lottery is ready: its fingerprint is public from now on, before any seed exists."""
+    run.status = RunStatus.READY
+    run.progress = 1.0
+    run.min_probability = min_probability
+    run.lottery = lottery
+    run.fingerprint = lottery["fingerprint"]
+    run.fingerprint_published_at = now
+    run.message = ""
 
 
 def compute(
@@ -219,13 +243,7 @@ def compute_lottery(
         run = session.get(SelectionRun, run_id)
         if run is None:
             return
-        run.status = RunStatus.READY
-        run.progress = 1.0
-        run.min_probability = min_probability
-        run.lottery = lottery
-        run.fingerprint = lottery["fingerprint"]
-        run.fingerprint_published_at = clock()
-        run.message = ""
+        publish_lottery(run, min_probability, lottery, clock())
         session.commit()
 
 
@@ -278,14 +296,13 @@ def enter_seed(
     for person in people:
         person.status = RegistrantStatus.DRAWN
         session.add(invitation_email(assembly, person, link_for(person.token)))
-    session.add(
-        AuditEvent(
-            actor_id=actor.id,
-            action="draw.seed",
-            subject=str(run.id),
-            detail=f"seed {seed!r}, fingerprint {run.fingerprint}",
-            created_at=now,
-        )
+    audit.record(
+        session,
+        "draw.seed",
+        str(run.id),
+        now,
+        actor=actor,
+        detail=f"seed {seed!r}, fingerprint {run.fingerprint}",
     )
     session.commit()
     return list(panel)
@@ -359,14 +376,13 @@ def replace_declined(
     for pid in result.replacements:
         people[pid].status = RegistrantStatus.DRAWN
         session.add(invitation_email(assembly, people[pid], link_for(people[pid].token)))
-    session.add(
-        AuditEvent(
-            actor_id=actor.id,
-            action="draw.replacement",
-            subject=assembly.slug,
-            detail=f"{len(dropouts)} replaced, seed {seed!r}",
-            created_at=now,
-        )
+    audit.record(
+        session,
+        "draw.replacement",
+        assembly.slug,
+        now,
+        actor=actor,
+        detail=f"{len(dropouts)} replaced, seed {seed!r}",
     )
     session.commit()
     return run

@@ -16,7 +16,7 @@ LOCALES = {"da": "da", "en": "en_GB"}
 def select_locale() -> str:
     """The visitor's chosen language, else Danish (the portal's language)."""
     chosen = request.cookies.get(COOKIE)
-    return LOCALES[chosen] if chosen in LOCALES else "da"
+    return LOCALES.get(chosen or "", "da")
 
 
 def init_app(app: Flask) -> None:

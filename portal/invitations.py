@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import audit
 from .errors import Invalid
-from .models import Assembly, AuditEvent, Invitation, InvitationBatch, User
+from .models import Assembly, Invitation, InvitationBatch, User
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from paper
 FORBIDDEN_COLUMNS = {"cpr", "cpr_nr", "cprnr", "cpr-nummer", "personnummer"}
@@ -129,14 +130,13 @@ def draw_invitations(
         for h in chosen
     ]
     session.add(batch)
-    session.add(
-        AuditEvent(
-            actor_id=actor.id,
-            action="invitations.drawn",
-            subject=assembly.slug,
-            detail=f"{len(chosen)} of {len(first_row)} households, seed {seed!r}",
-            created_at=now,
-        )
+    audit.record(
+        session,
+        "invitations.drawn",
+        assembly.slug,
+        now,
+        actor=actor,
+        detail=f"{len(chosen)} of {len(first_row)} households, seed {seed!r}",
     )
     session.commit()
     return batch

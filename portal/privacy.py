@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import audit
 from .errors import Invalid
 from .models import (
     Assembly,
     AssemblyStatus,
-    AuditEvent,
     Invitation,
     Registrant,
     RegistrantStatus,
@@ -29,11 +29,16 @@ from .recruitment import get_recruitment
 NOT_SELECTED = (RegistrantStatus.REGISTERED, RegistrantStatus.WITHDRAWN, RegistrantStatus.DECLINED)
 
 
-def _blank(person: Registrant, now: datetime) -> None:
-    person.first_name = person.last_name = person.email = person.phone = ""
-    person.address = person.postcode = person.access_needs = ""
-    person.availability = []
+def _blank_contact(person: Registrant, now: datetime) -> None:
+    """What lets anyone reach or find the person goes; the name stays (a seated member's is public)."""
+    person.email = person.phone = person.address = person.postcode = person.access_needs = ""
     person.blanked_at = now
+
+
+def _blank(person: Registrant, now: datetime) -> None:
+    _blank_contact(person, now)
+    person.first_name = person.last_name = ""
+    person.availability = []
 
 
 def blanking_due(session: Session, assembly: Assembly, now: datetime) -> datetime | None:
@@ -88,14 +93,13 @@ def blank_non_selected(
         invitation.register_row = {}
     settings = get_recruitment(session, assembly)
     settings.blanked_at = now
-    session.add(
-        AuditEvent(
-            actor_id=actor.id if actor else None,
-            action="privacy.blanked",
-            subject=assembly.slug,
-            detail=f"{len(people)} respondents",
-            created_at=now,
-        )
+    audit.record(
+        session,
+        "privacy.blanked",
+        assembly.slug,
+        now,
+        actor=actor,
+        detail=f"{len(people)} respondents",
     )
     session.commit()
     return len(people)
@@ -121,16 +125,14 @@ def blank_member_contacts(
         )
     ).all()
     for person in people:
-        person.email = person.phone = person.address = person.postcode = person.access_needs = ""
-        person.blanked_at = now
-    session.add(
-        AuditEvent(
-            actor_id=actor.id if actor else None,
-            action="privacy.members_blanked",
-            subject=assembly.slug,
-            detail=f"{len(people)} members",
-            created_at=now,
-        )
+        _blank_contact(person, now)
+    audit.record(
+        session,
+        "privacy.members_blanked",
+        assembly.slug,
+        now,
+        actor=actor,
+        detail=f"{len(people)} members",
     )
     session.commit()
     return len(people)

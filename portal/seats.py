@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import audit
 from .errors import Forbidden, Invalid, NotFound
 from .models import (
-    AuditEvent,
     DisplayConsent,
     Member,
     Registrant,
@@ -44,7 +44,7 @@ def confirm_seat(
         joined_on=now.date(),
     )
     session.add(member)
-    session.add(AuditEvent(action="seat.confirmed", subject=registrant.public_id, created_at=now))
+    audit.record(session, "seat.confirmed", registrant.public_id, now)
     session.commit()
     return member
 
@@ -54,7 +54,7 @@ def decline_seat(session: Session, registrant: Registrant, now: datetime) -> Non
     if registrant.status not in (RegistrantStatus.DRAWN, RegistrantStatus.DECLINED):
         raise Invalid({"form": str(_l("Linket kan ikke bruges til at afslå en plads."))})
     registrant.status = RegistrantStatus.DECLINED
-    session.add(AuditEvent(action="seat.declined", subject=registrant.public_id, created_at=now))
+    audit.record(session, "seat.declined", registrant.public_id, now)
     session.commit()
 
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from .. import accounts, seats
+from ..auth import current_account
 from ..db import get_session
 from ..errors import form_page
-from ..models import DisplayConsent, User
+from ..models import DisplayConsent
 from ..views import now
 from ._util import safe_next
 
@@ -52,7 +53,7 @@ def logout() -> Response:
 
 
 def _account_context() -> dict[str, Any]:
-    return {"memberships": seats.list_memberships(get_session(), _me())}
+    return {"memberships": seats.list_memberships(get_session(), current_account())}
 
 
 @bp.get("/account")
@@ -66,21 +67,16 @@ def show_account() -> str:
 def change_display_consent(member_id: int) -> Response:
     raw = request.form.get("consent", "")
     consent = DisplayConsent(raw) if raw in set(DisplayConsent) else DisplayConsent.HIDDEN
-    seats.set_display_consent(get_session(), member_id, _me(), consent)
+    seats.set_display_consent(get_session(), member_id, current_account(), consent)
     flash(_("Dit valg er gemt. Den offentlige side viser dig nu sådan."), "success")
     return redirect(url_for("account.show_account"))
-
-
-def _me() -> User:
-    user: User = current_user._get_current_object()  # the loaded model, not the proxy
-    return user
 
 
 @bp.post("/account/password")
 @login_required
 @form_page("account/account.html", context=lambda: _account_context())
 def change_password() -> Response:
-    user = _me()
+    user = current_account()
     accounts.change_password(
         get_session(),
         user,
@@ -96,7 +92,7 @@ def change_password() -> Response:
 @bp.post("/account/sessions/end")
 @login_required
 def end_sessions() -> Response:
-    accounts.end_all_sessions(get_session(), _me())
+    accounts.end_all_sessions(get_session(), current_account())
     logout_user()
     flash(_("Du er logget ud på alle enheder."), "success")
     return redirect(url_for("account.login"))

@@ -10,14 +10,14 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import publishing, recommendations, workspace
+from ..auth import current_account
 from ..db import get_session
 from ..errors import conflict_page, form_page
 from ..htmx import page_or_partial, partial_or_redirect
-from ..models import User
 from ..phases import Feature
 from ..recommendations import Draft
 from ..views import now
@@ -32,8 +32,7 @@ def _require_login() -> None:
 
 
 def _ws(slug: str) -> workspace.Workspace:
-    user: User = current_user._get_current_object()  # the loaded model, not the proxy
-    return workspace.get_workspace(get_session(), slug, user)
+    return workspace.get_workspace(get_session(), slug, current_account())
 
 
 def _int(name: str, source: Any = None) -> int | None:

@@ -14,11 +14,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import assemblies, draws, invitations, privacy, quotas, recruitment, transparency
-from ..auth import role_required
+from ..auth import current_account, role_required
 from ..db import get_session
 from ..errors import form_page
 from ..htmx import page_or_partial
@@ -132,7 +131,7 @@ def create_invitations(slug: str) -> Response:
         int(count) if count.isdigit() else 0,
         request.form.get("seed", ""),
         request.form.get("spread", "").strip() or None,
-        current_user._get_current_object(),
+        current_account(),
         now(),
     )
     flash(_("%(n)d husstande er trukket ud til invitation.", n=batch.invited), "success")
@@ -169,7 +168,7 @@ def show_draw(slug: str) -> Response:
 def start_draw(slug: str) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
-    run = draws.start_draw(session, assembly, current_user._get_current_object(), now())
+    run = draws.start_draw(session, assembly, current_account(), now())
     make_session, clock = current_app.extensions["sessionmaker"], clock_of(current_app)
     if current_app.config["DRAW_IN_BACKGROUND"]:
         draws.run_in_background(make_session, run.id, clock)
@@ -188,7 +187,7 @@ def enter_seed(slug: str, run_id: int) -> Response:
         session,
         run,
         request.form.get("seed", ""),
-        current_user._get_current_object(),
+        current_account(),
         now(),
         link_for=_seat_link,
     )
@@ -207,7 +206,7 @@ def enter_seed(slug: str, run_id: int) -> Response:
 def blank_personal_data(slug: str) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
-    count = privacy.blank_non_selected(session, assembly, now(), current_user._get_current_object())
+    count = privacy.blank_non_selected(session, assembly, now(), current_account())
     flash(_("Personoplysninger for %(n)d ikke-udtrukne er slettet.", n=count), "success")
     return redirect(url_for("secretariat.show_recruitment", slug=slug))
 
@@ -221,7 +220,7 @@ def replace_declined(slug: str) -> Response:
         session,
         assembly,
         request.form.get("replacement_seed", ""),
-        current_user._get_current_object(),
+        current_account(),
         now(),
         link_for=_seat_link,
     )

@@ -14,13 +14,8 @@ from ..models import (
     Member,
     OutboxEmail,
     Registrant,
-    RunKind,
-    RunStatus,
-    SelectionRun,
     User,
 )
-from ..quotas import list_quotas
-from ..recruitment import pool
 from . import pools
 
 CONSENTS = [DisplayConsent.HIDDEN, DisplayConsent.FIRST_NAME_DISTRICT, DisplayConsent.FULL_NAME]
@@ -50,34 +45,10 @@ def drawn_members(
         household_rule=False,
     )
     session.flush()
-    inputs = draws.anonymised_inputs(list_quotas(session, assembly), pool(session, assembly))
-    params = {
-        "panel_size": assembly.seats,
-        "panels": draws.DEFAULT_PANELS,
-        "household_rule": False,
-        "algorithm": "leximin",
-        "draw": "sha256(seed) mod panels",
-    }
-    min_probability, lottery = draws.compute(inputs, params, lambda _message: None)
-    run = SelectionRun(
-        assembly_id=assembly.id,
-        kind=RunKind.DRAW,
-        status=RunStatus.READY,
-        code_version=draws.CODE_VERSION,
-        inputs=inputs,
-        inputs_digest=draws.digest(inputs),
-        parameters=params,
-        pool_size=len(pool(session, assembly)),
-        panel_size=assembly.seats,
-        progress=1.0,
-        min_probability=min_probability,
-        lottery=lottery,
-        fingerprint=lottery["fingerprint"],
-        fingerprint_published_at=drawn_at - timedelta(days=2),
-        started_by_id=secretariat.id,
-        started_at=drawn_at - timedelta(days=2),
-    )
-    session.add(run)
+    computed_at = drawn_at - timedelta(days=2)
+    run = draws.freeze_run(session, assembly, secretariat, computed_at)
+    min_probability, lottery = draws.compute(run.inputs, run.parameters, lambda _message: None)
+    draws.publish_lottery(run, min_probability, lottery, computed_at)
     session.flush()
     panel = draws.enter_seed(
         session, run, seed, secretariat, drawn_at, link_for=lambda t: f"/seat/{t}"
