@@ -15,6 +15,7 @@ from .model import Compiled, FloatArray, IntArray
 INF = highspy.kHighsInf
 Status = highspy.HighsModelStatus
 INTEGRAL_TOL = 1e-9  # an LP relaxation optimum this close to integers is the pricing optimum
+DIVE_CLOSE = 0.2  # a dive step fixes every count at most this far from an integer
 
 
 def _quiet_banner() -> None:
@@ -114,6 +115,20 @@ class MasterLP:
         basic = highspy.HighsBasisStatus.kBasic
         return np.array([status[j] != basic for j in range(1, self.n_panels + 1)], dtype=bool)
 
+    def target(self, levels: FloatArray) -> None:
+        """Maximise the common fraction z <= 1 of `levels` that every type reaches."""
+        for t, level in enumerate(levels.tolist()):
+            self.h.changeCoeff(t, 0, -level)
+            self.h.changeRowBounds(t, 0.0, INF)
+        self.h.changeColBounds(0, -INF, 1.0)
+
+    def untarget(self) -> None:
+        """Back to max z with z <= every type's share (no type fixed)."""
+        for t in range(self.n_types):
+            self.h.changeCoeff(t, 0, -1.0)
+            self.h.changeRowBounds(t, 0.0, INF)
+        self.h.changeColBounds(0, -INF, INF)
+
     def fix(self, types: IntArray, levels: FloatArray) -> None:
         """Types leave the objective: their rows become `share >= level`."""
         for t, level in zip(types.tolist(), levels.tolist(), strict=True):
@@ -188,9 +203,44 @@ class Pricer:
         self.h = h
         self.relax = relax
         self.nt = compiled.n_types
+        self.upper = compiled.sizes.astype(np.float64)
         self.idx = np.arange(self.nt, dtype=np.int32)
         self.milps = 0
         self.extras: list[IntArray] = []
+
+    def dive(self, weights: FloatArray) -> tuple[IntArray | None, float]:
+        """A good panel for `weights` without branching: the LP relaxation's optimum, with
+        fractional counts fixed one at a time (the least fractional first) and re-solved.
+
+        Not necessarily optimal; None if a dive runs into infeasibility.
+        """
+        relax = self.relax
+        relax.changeColsCost(self.nt, self.idx, -weights)
+        touched: list[int] = []
+        found: IntArray | None = None
+        bound = INF
+        for _ in range(self.nt):
+            relax.run()
+            if relax.getModelStatus() != Status.kOptimal:
+                break
+            if bound == INF:
+                bound = -relax.getInfo().objective_function_value
+            x = np.asarray(relax.getSolution().col_value)
+            frac = np.abs(x - np.rint(x))
+            if frac.max() < INTEGRAL_TOL:
+                found = np.rint(x).astype(np.int64)
+                break
+            cand = np.flatnonzero(frac >= INTEGRAL_TOL)
+            close = cand[frac[cand] < DIVE_CLOSE]
+            if len(close) == 0:
+                close = cand[[int(np.argmin(frac[cand]))]]
+            for t in close.tolist():
+                v = float(np.rint(x[t]))
+                relax.changeColBounds(t, v, v)
+                touched.append(t)
+        for t in touched:
+            relax.changeColBounds(t, 0.0, float(self.upper[t]))
+        return found, bound
 
     def best(self, weights: FloatArray, cutoff: float = -INF) -> IntArray | None:
         """Counts maximising weights @ counts; None if even the LP bound is <= cutoff."""
@@ -214,7 +264,47 @@ class Pricer:
             raise RuntimeError(f"HiGHS MILP failed: {h.modelStatusToString(status)}")
         counts: IntArray = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
         self.extras = [
-            np.rint(np.asarray(sol.col_value)).astype(np.int64)
-            for sol in h.getSavedMipSolutions()
+            np.rint(np.asarray(sol.col_value)).astype(np.int64) for sol in h.getSavedMipSolutions()
         ]
         return counts
+
+
+class RelaxedStage:
+    """One LEXIMIN stage over the LP relaxation of the panel polytope (ADR 0006).
+
+    max z s.t. x in the relaxation (lb <= A x <= ub, 0 <= x <= sizes), x_t / size_t >= z for
+    unfixed types and >= level for fixed ones. Every panel mix lies in the relaxation, so z
+    bounds the real stage's level from above, and the duals are feasible for the real stage.
+    """
+
+    def __init__(self, compiled: Compiled) -> None:
+        nt = compiled.n_types
+        h = _panel_model(compiled, integer=False)
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-9)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.sizes = compiled.sizes.astype(np.float64)
+        self.r0 = compiled.A.shape[0]  # share rows follow the panel rows
+        idx = np.arange(nt, dtype=np.int32)
+        h.addRows(nt, np.zeros(nt), np.full(nt, INF), nt, idx, idx, 1.0 / self.sizes)
+        h.addCol(1.0, -INF, INF, nt, idx + self.r0, -np.ones(nt))
+        self.h = h
+        self.nt = nt
+
+    def fix(self, types: IntArray, levels: FloatArray) -> None:
+        """Types leave the objective: their rows become `share >= level`."""
+        for t, level in zip(types.tolist(), levels.tolist(), strict=True):
+            self.h.changeCoeff(self.r0 + t, self.nt, 0.0)
+            self.h.changeRowBounds(self.r0 + t, level, INF)
+
+    def solve(self) -> tuple[float, FloatArray, FloatArray]:
+        """The level z, every type's share, and the type duals (>= 0)."""
+        h = self.h
+        h.run()
+        if h.getModelStatus() != Status.kOptimal:
+            raise RuntimeError(f"HiGHS LP failed: {h.modelStatusToString(h.getModelStatus())}")
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value)
+        y = np.maximum(-np.asarray(sol.row_dual)[self.r0 :], 0.0)
+        shares: FloatArray = x[: self.nt] / self.sizes
+        return float(x[self.nt]), shares, y

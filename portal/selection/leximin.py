@@ -11,7 +11,7 @@ import numpy as np
 
 from .errors import InfeasibleError
 from .feasibility import best_panel, check_feasibility
-from .highs import MasterLP, Pricer
+from .highs import MasterLP, Pricer, RelaxedStage
 from .model import Compiled, FloatArray, Instance, IntArray, compile_instance
 from .pricing import SwapSearch
 
@@ -22,12 +22,12 @@ PRICE_TOL = 1e-9
 DUAL_TOL = 1e-7
 TIGHT_TOL = 1e-7
 FIX_SLACK = 1e-8  # fixed levels are kept as ">= level - FIX_SLACK": the LP's own tolerance
-# Call the exact pricing MILP after every LP (fewer, better rounds: measured faster on the
-# bench shapes) rather than only once swap-improved panels stop pricing out.
-MILP_EVERY_ROUND = True
+STAGE_TOL = 1e-9  # a stage is optimal once the master is this close to the relaxation's level
+ATTAIN_TOL = 1e-6  # the first pass stops once every type is within this share of its target
 DROP_UNUSED = True  # delete nonbasic panels between stages when the master grows large
 DROP_ABOVE = 4  # ... above this many panels per type
-SMOOTHING = 0.5  # weight of the stability centre in the pricing duals (Wentges)
+# Weights of the stability centre in the pricing duals (Wentges): one dive per weight.
+SMOOTHING = (0.8, 0.5, 0.2)
 
 Progress = Callable[[str], None]
 
@@ -82,7 +82,7 @@ def _swap_columns(
     weights: FloatArray,
     mu: float,
     seen: set[bytes],
-    limit: int = 20,
+    limit: int = 8,
 ) -> list[IntArray]:
     """Local optima (by swaps) of the most probable panels that price out above mu."""
     out: list[IntArray] = []
@@ -96,80 +96,140 @@ def _swap_columns(
     return out
 
 
-def leximin_types(
-    compiled: Compiled,
-    *,
-    progress: Progress | None = None,
-    init_rounds: int | None = None,
-    milp_every_round: bool = MILP_EVERY_ROUND,
-) -> TypeDistribution:
-    """Maximise the lowest type probability, then the next, until every type is fixed."""
-    search = SwapSearch(compiled)
-    rounds = init_rounds if init_rounds is not None else min(compiled.n_types, 100)
-    panels = _initial_panels(compiled, search, rounds)
-    if not panels:
-        raise InfeasibleError(check_feasibility(compiled.instance, compiled).explanation())
-    seen = {c.tobytes() for c in panels}
-    sizes = compiled.sizes.astype(np.float64)
-    master = MasterLP(compiled.n_types)
-    master.add_columns(np.column_stack([c / sizes for c in panels]))
-    pricer = Pricer(compiled)
-    fixed = np.full(compiled.n_types, np.nan)
-    stages = lps = 0
-    while np.isnan(fixed).any():
-        stages += 1
+class _ColumnGeneration:
+    """The master LP, its panels and the pricing oracles of one LEXIMIN computation."""
+
+    def __init__(self, compiled: Compiled, panels: list[IntArray]) -> None:
+        self.compiled = compiled
+        self.search = SwapSearch(compiled)
+        self.pricer = Pricer(compiled)
+        self.sizes = compiled.sizes.astype(np.float64)
+        self.panels = panels
+        self.seen = {c.tobytes() for c in panels}
+        self.master = MasterLP(compiled.n_types)
+        self.master.add_columns(np.column_stack([c / self.sizes for c in panels]))
+        self.lps = 0
+
+    def run(
+        self, fixed: FloatArray, stop_at: float = np.inf
+    ) -> tuple[float, FloatArray, FloatArray]:
+        """Add improving panels until none is left (or the master reaches `stop_at`).
+
+        Returns the master's z, panel probabilities and type duals at the end.
+        """
+        sizes, seen, pricer = self.sizes, self.seen, self.pricer
         center: FloatArray | None = None
         bound = np.inf
         while True:
-            z, p, y, mu = master.solve()
-            lps += 1
+            z, p, y, mu = self.master.solve()
+            self.lps += 1
+            if z >= stop_at:
+                return z, p, y
             weights = y / sizes
-            # Swap-improved support panels are cheap columns; the exact MILP certifies that
-            # none is left (and gives the most violated panel) when they run out.
-            new = _swap_columns(search, panels, p, weights, mu, seen)
-            if milp_every_round or not new:
-                counts, center, bound = _stabilised_pricing(
-                    pricer, y, sizes, mu, fixed, center, bound
-                )
-                if (
-                    counts is not None
-                    and weights @ counts > mu + PRICE_TOL
-                    and counts.tobytes() not in seen
-                ):
+            # Swap-improved support panels and dives are cheap columns; the exact MILP
+            # certifies that none is left (and gives the most violated panel) when they run out.
+            new = _swap_columns(self.search, self.panels, p, weights, mu, seen)
+            found, center, bound = _stabilised_pricing(pricer, y, sizes, mu, fixed, center, bound)
+            for counts in [*found, *pricer.extras]:
+                if weights @ counts > mu + PRICE_TOL and counts.tobytes() not in seen:
                     seen.add(counts.tobytes())
-                    new.insert(0, counts)
-                for extra in pricer.extras:
-                    if weights @ extra > mu + PRICE_TOL and extra.tobytes() not in seen:
-                        seen.add(extra.tobytes())
-                        new.append(extra)
+                    new.append(counts)
             if not new:
-                break
-            panels += new
-            master.add_columns(np.column_stack([c / sizes for c in new]))
-        probs = _type_probs(panels, p, sizes)
-        unfixed = np.isnan(fixed)
-        tight = unfixed & (y > DUAL_TOL) & (probs <= z + TIGHT_TOL)
-        if z >= 1.0 - TIGHT_TOL:
-            # Nobody's probability exceeds 1: every type left is at its final level.
-            tight = unfixed
-        if not tight.any():
-            # Numerically flat duals: fix the lowest unfixed type(s), which are at z by definition.
-            tight = unfixed & (probs <= z + TIGHT_TOL)
-        # Fix at what the solution actually gives (never above z) less the LP's tolerance,
-        # so the master stays feasible at every later stage.
-        levels = np.maximum(np.minimum(z, probs[tight]), 0.0)
-        fixed[tight] = levels
-        master.fix(np.flatnonzero(tight), np.maximum(levels - FIX_SLACK, 0.0))
+                return z, p, y
+            self.panels += new
+            self.master.add_columns(np.column_stack([c / sizes for c in new]))
+
+    def drop_unused(self, p: FloatArray) -> FloatArray:
+        """Delete nonbasic panels once the master holds many per type; returns the kept p."""
+        if len(self.panels) <= DROP_ABOVE * self.compiled.n_types:
+            return p
+        keep = (p > 0) | ~self.master.nonbasic()
+        self.master.drop(keep)
+        for i in np.flatnonzero(~keep):
+            self.seen.discard(self.panels[i].tobytes())
+        self.panels = [self.panels[i] for i in np.flatnonzero(keep)]
+        kept: FloatArray = p[keep]
+        return kept
+
+
+def _stage_fixes(
+    fixed: FloatArray, z: float, probs: FloatArray, y: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """The unfixed types a stage with level z and duals y fixes, and their levels.
+
+    By complementary slackness a type with a positive dual is at z in every optimal
+    solution; the lowest types are fixed when the duals are numerically flat.
+    """
+    unfixed = np.isnan(fixed)
+    tight = unfixed & (y > DUAL_TOL) & (probs <= z + TIGHT_TOL)
+    if z >= 1.0 - TIGHT_TOL:
+        # Nobody's probability exceeds 1: every type left is at its final level.
+        tight = unfixed
+    if not tight.any():
+        tight = unfixed & (probs <= z + TIGHT_TOL)
+    # Fix at what the solution actually gives (never above z).
+    return np.flatnonzero(tight), np.maximum(np.minimum(z, probs[tight]), 0.0)
+
+
+def relaxed_profile(compiled: Compiled) -> FloatArray:
+    """LEXIMIN over the LP relaxation of the panel polytope: an upper bound, stage by stage.
+
+    Each stage's level is at least the real stage's level (the relaxation holds every
+    panel mix), and its duals are feasible for the real stage. When a distribution over
+    real panels attains the whole profile, the profile is the LEXIMIN one (see ADR 0006).
+    """
+    stage = RelaxedStage(compiled)
+    fixed = np.full(compiled.n_types, np.nan)
+    while np.isnan(fixed).any():
+        z, shares, y = stage.solve()
+        types, levels = _stage_fixes(fixed, z, shares, y)
+        fixed[types] = levels
+        stage.fix(types, np.maximum(levels - FIX_SLACK, 0.0))
+    return fixed
+
+
+def leximin_types(compiled: Compiled, *, progress: Progress | None = None) -> TypeDistribution:
+    """Maximise the lowest type probability, then the next, until every type is fixed.
+
+    The same stages on the LP relaxation of the panel polytope (a few small LPs) give an
+    upper bound on every stage's level. Column generation first builds panels towards the
+    whole relaxed profile; then each stage ends as soon as the master reaches the
+    relaxation's level (it cannot do better), and only where it cannot (an integrality
+    gap) does the exact pricing MILP decide, as in Flanigan et al. (ADR 0006).
+    """
+    search = SwapSearch(compiled)
+    panels = _initial_panels(compiled, search, min(compiled.n_types, 100))
+    if not panels:
+        raise InfeasibleError(check_feasibility(compiled.instance, compiled).explanation())
+    cg = _ColumnGeneration(compiled, panels)
+    relaxed = RelaxedStage(compiled)
+    fixed = np.full(compiled.n_types, np.nan)
+    # First pass: panels towards the whole relaxed profile at once (a guide only: the
+    # stages below decide every level).
+    cg.master.target(relaxed_profile(compiled))
+    z, p, y = cg.run(fixed, stop_at=1.0 - ATTAIN_TOL)
+    cg.master.untarget()
+    if progress:
+        progress(f"relaxed profile: {1 - z:.1e} short, {int((p > 1e-12).sum())} panels")
+    stages = 0
+    while np.isnan(fixed).any():
+        stages += 1
+        bound, _, y_relaxed = relaxed.solve()
+        z, p, y = cg.run(fixed, stop_at=bound - STAGE_TOL)
+        if z >= bound - STAGE_TOL:
+            # The relaxation's level is reached: the stage is optimal, and the relaxation's
+            # duals are optimal duals of the real stage (its bound holds for every mix).
+            y = y_relaxed
+        probs = _type_probs(cg.panels, p, cg.sizes)
+        types, levels = _stage_fixes(fixed, min(z, bound), probs, y)
+        fixed[types] = levels
+        # Fixed levels less the LP's tolerance keep the master feasible at every later stage.
+        cg.master.fix(types, np.maximum(levels - FIX_SLACK, 0.0))
+        relaxed.fix(types, np.maximum(levels - FIX_SLACK, 0.0))
         if DROP_UNUSED and np.isnan(fixed).any():
-            # Column management: panels out of the basis at a stage's end rarely come back;
-            # a smaller master is cheaper per simplex iteration. Pricing can regenerate them.
-            keep = (p > 0) | ~master.nonbasic()
-            if len(panels) > DROP_ABOVE * compiled.n_types:
-                master.drop(keep)
-                for i in np.flatnonzero(~keep):
-                    seen.discard(panels[i].tobytes())
-                panels = [panels[i] for i in np.flatnonzero(keep)]
-                p = p[keep]
+            # Panels out of the basis at a stage's end rarely come back; a smaller master
+            # is cheaper per simplex iteration. Pricing can regenerate them.
+            p = cg.drop_unused(p)
         if progress:
             progress(
                 f"stage {stages}: level {z:.6f}, fixed {int((~np.isnan(fixed)).sum())}/"
@@ -177,9 +237,9 @@ def leximin_types(
             )
     keep = p > 1e-12
     probs_kept = p[keep] / p[keep].sum()
-    counts_kept = [panels[i] for i in np.flatnonzero(keep)]
-    type_probs = np.column_stack([c / sizes for c in counts_kept]) @ probs_kept
-    return TypeDistribution(counts_kept, probs_kept, type_probs, stages, lps)
+    counts_kept = [cg.panels[i] for i in np.flatnonzero(keep)]
+    type_probs = np.column_stack([c / cg.sizes for c in counts_kept]) @ probs_kept
+    return TypeDistribution(counts_kept, probs_kept, type_probs, stages, cg.lps)
 
 
 def _stabilised_pricing(
@@ -190,7 +250,7 @@ def _stabilised_pricing(
     fixed: FloatArray,
     center: FloatArray | None,
     bound: float,
-) -> tuple[IntArray | None, FloatArray | None, float]:
+) -> tuple[list[IntArray], FloatArray | None, float]:
     """Wentges smoothing: price at a mix of the LP duals and the best duals seen so far.
 
     The LP duals of a max-min master oscillate; pricing at a point between them and the
@@ -199,21 +259,24 @@ def _stabilised_pricing(
     """
     levels = np.nan_to_num(fixed)
     if center is not None:
-        dual = SMOOTHING * center + (1 - SMOOTHING) * y
-        counts = pricer.best(dual / sizes)
-        assert counts is not None
-        lagrange = float((dual / sizes) @ counts - dual @ levels)
-        if lagrange < bound:
-            center, bound = dual, lagrange
-        if (y / sizes) @ counts > mu + PRICE_TOL:
-            return counts, center, bound
+        out = []
+        for alpha in SMOOTHING:
+            dual = alpha * center + (1 - alpha) * y
+            counts, ub = pricer.dive(dual / sizes)
+            lagrange = ub - float(dual @ levels)
+            if lagrange < bound:
+                center, bound = dual, lagrange
+            if counts is not None and (y / sizes) @ counts > mu + PRICE_TOL:
+                out.append(counts)
+        if out:
+            return out, center, bound
     # Exact pricing at the LP duals: None means no panel prices out (stage optimal).
     exact = pricer.best(y / sizes, cutoff=mu + PRICE_TOL)
     if exact is not None:
         lagrange = float((y / sizes) @ exact - y @ levels)
         if lagrange < bound:
             center, bound = y, lagrange
-    return exact, center, bound
+    return ([] if exact is None else [exact]), center, bound
 
 
 def _type_probs(panels: list[IntArray], p: FloatArray, sizes: FloatArray) -> FloatArray:
