@@ -78,29 +78,12 @@ class MasterLP:
     def add_columns(self, cols: FloatArray) -> None:
         """Append panels (types x new, each entry the type's selection share)."""
         n_new = cols.shape[1]
-        if n_new == 0:
-            return
-        starts: list[int] = []
-        index: list[int] = []
-        value: list[float] = []
-        for j in range(n_new):
-            nz = np.flatnonzero(cols[:, j])
-            starts.append(len(index))
-            index.extend(nz.tolist())
-            index.append(self.n_types)
-            value.extend(cols[nz, j].tolist())
-            value.append(1.0)
-        self.h.addCols(
-            n_new,
-            np.zeros(n_new),
-            np.zeros(n_new),
-            np.full(n_new, INF),
-            len(index),
-            np.array(starts, dtype=np.int32),
-            np.array(index, dtype=np.int32),
-            np.array(value),
-        )
-        self.n_panels += n_new
+        if n_new:
+            zeros = np.zeros(n_new)
+            self.h.addCols(
+                n_new, zeros, zeros, zeros + INF, *_share_columns(cols, self.n_types)
+            )
+            self.n_panels += n_new
 
     def drop(self, keep: np.ndarray) -> None:
         """Delete the panels (columns 1..) not in `keep`; callers drop only nonbasic ones."""
@@ -154,6 +137,95 @@ class MasterLP:
         return float(x[0]), np.maximum(x[1:], 0.0), y, mu
 
 
+def _share_columns(cols: FloatArray, extra_row: int | None) -> tuple[int, Any, Any, Any]:
+    """Panels as sparse columns for addCols, with a 1 in `extra_row` (the convexity row)."""
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
+    for j in range(cols.shape[1]):
+        nz = np.flatnonzero(cols[:, j])
+        starts.append(len(index))
+        index.extend(nz.tolist())
+        value.extend(cols[nz, j].tolist())
+        if extra_row is not None:
+            index.append(extra_row)
+            value.append(1.0)
+    return (
+        len(index),
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.array(value),
+    )
+
+
+class CoverLP:
+    """min sum q s.t. cols @ q >= target, q >= 0: how far panel mixes reach a target profile.
+
+    The same question as `MasterLP.target` (max w with shares >= w * target), with q = p / w:
+    no z column and no convexity row, so the basis stays sparse (on a 636-type pool a
+    simplex iteration costs a fraction of the max-min form's). One artificial column per
+    type, dearer than any panel, keeps the LP feasible before panels cover every type.
+    """
+
+    def __init__(self, target: FloatArray, sizes: FloatArray, k: int) -> None:
+        nt = len(target)
+        h = _silent()
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-9)
+        h.setOptionValue("simplex_strategy", 4)
+        h.setOptionValue("simplex_scale_strategy", 0)
+        for kv in os.environ.get("COPTS", "").split(";"):
+            if kv:
+                key, val = kv.split("=")
+                h.setOptionValue(key, type(h.getOptionValue(key)[1])(val))
+        h.addRows(
+            nt,
+            target,
+            np.full(nt, INF),
+            0,
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        # Per unit of cost a panel covers k seats' worth of target, an artificial at most
+        # size_t: at this price an artificial is never part of an optimum that panels reach.
+        cost = 1.0 + float(sizes.max()) / k
+        idx = np.arange(nt, dtype=np.int32)
+        h.addCols(nt, np.full(nt, cost), np.zeros(nt), np.full(nt, INF), nt, idx, idx, np.ones(nt))
+        self.h = h
+        self.target = target
+        self.nt = nt
+
+    def add_columns(self, cols: FloatArray) -> None:
+        """Append panels (types x new, each entry the type's selection share)."""
+        n_new = cols.shape[1]
+        if n_new:
+            ones = np.ones(n_new)
+            self.h.addCols(n_new, ones, 0 * ones, ones * INF, *_share_columns(cols, None))
+
+    def solve(self) -> tuple[float, FloatArray, FloatArray, float]:
+        """1 - the largest shortfall of a type's share from its target with panels alone,
+        panel probabilities, and duals and mu scaled as `MasterLP.solve` gives them."""
+        h = self.h
+        h.run()
+        if h.getModelStatus() != Status.kOptimal:
+            h.clearSolver()
+            h.run()
+            if h.getModelStatus() != Status.kOptimal:
+                raise RuntimeError(f"HiGHS LP failed: {h.modelStatusToString(h.getModelStatus())}")
+        sol = h.getSolution()
+        x = np.maximum(np.asarray(sol.col_value), 0.0)
+        q = x[self.nt :]
+        total = float(q.sum())
+        y = np.maximum(np.asarray(sol.row_dual), 0.0)
+        scale = float(self.target @ y)
+        if total <= 0 or scale <= 0:
+            return 0.0, np.zeros(len(q)), y, 1.0
+        reached = (np.asarray(sol.row_value) - x[: self.nt]) / total
+        w = 1.0 - max(float((self.target - reached).max()), 0.0)
+        return w, q / total, y / scale, 1.0 / scale
+
+
 def _panel_model(compiled: Compiled, integer: bool) -> Any:
     """x_t in [0, size_t] (integer or not) with lb <= A x <= ub; the objective is set per call."""
     h = _silent()
@@ -186,6 +258,7 @@ class Pricer:
     def __init__(self, compiled: Compiled, gap: float = 1e-9) -> None:
         h = _panel_model(compiled, integer=True)
         h.setOptionValue("mip_rel_gap", gap)
+        self.gap = gap
         # Pricing values are small: HiGHS's default absolute gap (1e-6) and integrality
         # tolerance (1e-6) each missed improving panels by ~1e-8 on the bench shapes.
         h.setOptionValue("mip_abs_gap", 1e-12)
@@ -204,17 +277,57 @@ class Pricer:
         self.relax = relax
         self.nt = compiled.n_types
         self.upper = compiled.sizes.astype(np.float64)
+        self.nrows = compiled.A.shape[0]
+        self.ridx = np.arange(self.nrows, dtype=np.int32)
+        self.row_lb, self.row_ub = compiled.lb, compiled.ub
         self.idx = np.arange(self.nt, dtype=np.int32)
         self.milps = 0
         self.extras: list[IntArray] = []
 
-    def dive(self, weights: FloatArray) -> tuple[IntArray | None, float]:
-        """A good panel for `weights` without branching: the LP relaxation's optimum, with
-        fractional counts fixed one at a time (the least fractional first) and re-solved.
+    def face_dive(
+        self, weights: FloatArray, col_bounds: tuple[FloatArray, FloatArray],
+        row_bounds: tuple[FloatArray, FloatArray],
+    ) -> IntArray | None:
+        """`dive` within tighter bounds on counts and constraint rows (a face of the polytope)."""
+        relax = self.relax
+        relax.changeColsBounds(self.nt, self.idx, *col_bounds)
+        relax.changeRowsBounds(self.nrows, self.ridx, *row_bounds)
+        try:
+            found = self.dive(weights, restore=col_bounds)[0]
+        finally:
+            relax.changeColsBounds(self.nt, self.idx, np.zeros(self.nt), self.upper)
+            relax.changeRowsBounds(self.nrows, self.ridx, self.row_lb, self.row_ub)
+        if found is not None:
+            return found
+        # The dive got lost: the MILP decides whether the face holds a panel at all.
+        h = self.h
+        h.changeColsBounds(self.nt, self.idx, *col_bounds)
+        h.changeRowsBounds(self.nrows, self.ridx, *row_bounds)
+        h.changeColsCost(self.nt, self.idx, -weights)
+        h.setOptionValue("mip_rel_gap", 0.01)
+        try:
+            h.run()
+            self.milps += 1
+            if h.getModelStatus() != Status.kOptimal:
+                return None
+            counts: IntArray = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
+            return counts
+        finally:
+            h.setOptionValue("mip_rel_gap", self.gap)
+            h.changeColsBounds(self.nt, self.idx, np.zeros(self.nt), self.upper)
+            h.changeRowsBounds(self.nrows, self.ridx, self.row_lb, self.row_ub)
 
-        Not necessarily optimal; None if a dive runs into infeasibility.
+    def dive(
+        self, weights: FloatArray, restore: tuple[FloatArray, FloatArray] | None = None
+    ) -> tuple[IntArray | None, float]:
+        """A good panel for `weights` without branching: the LP relaxation's optimum, with
+        fractional counts fixed a few at a time (those nearest an integer) and re-solved.
+
+        Not necessarily optimal; None if a dive runs into infeasibility. The LP bound is
+        returned too (an upper bound on the best panel's weight).
         """
         relax = self.relax
+        lower, upper = restore if restore is not None else (np.zeros(self.nt), self.upper)
         relax.changeColsCost(self.nt, self.idx, -weights)
         touched: list[int] = []
         found: IntArray | None = None
@@ -239,7 +352,7 @@ class Pricer:
                 relax.changeColBounds(t, v, v)
                 touched.append(t)
         for t in touched:
-            relax.changeColBounds(t, 0.0, float(self.upper[t]))
+            relax.changeColBounds(t, float(lower[t]), float(upper[t]))
         return found, bound
 
     def best(self, weights: FloatArray, cutoff: float = -INF) -> IntArray | None:

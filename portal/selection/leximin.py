@@ -11,8 +11,9 @@ import numpy as np
 
 from .errors import InfeasibleError
 from .feasibility import best_panel, check_feasibility
-from .highs import MasterLP, Pricer, RelaxedStage
+from .highs import CoverLP, MasterLP, Pricer, RelaxedStage
 from .model import Compiled, FloatArray, Instance, IntArray, compile_instance
+from .peel import peel
 from .pricing import SwapSearch
 
 # Stated tolerances. Column generation stops once no panel improves the master by more
@@ -22,8 +23,12 @@ PRICE_TOL = 1e-9
 DUAL_TOL = 1e-7
 TIGHT_TOL = 1e-7
 FIX_SLACK = 1e-8  # fixed levels are kept as ">= level - FIX_SLACK": the LP's own tolerance
-STAGE_TOL = 1e-9  # a stage is optimal once the master is this close to the relaxation's level
-ATTAIN_TOL = 1e-6  # the first pass stops once every type is within this share of its target
+# ... and in the relaxation, whose levels come from mixes it holds exactly: a looser slack
+# there would let each stage's bound creep up by what the earlier levels give away.
+RELAXED_SLACK = 1e-10
+STAGE_TOL = 1e-7  # a stage is optimal once its level is this close to the relaxation's bound
+ATTAIN_TOL = 1e-9  # the first pass stops once every type has this share of its target or more
+INITIAL_PANELS = 100  # swap-search optima for random weights, before the first pass
 DROP_UNUSED = True  # delete nonbasic panels between stages when the master grows large
 DROP_ABOVE = 4  # ... above this many panels per type
 # Weights of the stability centre in the pricing duals (Wentges): one dive per weight.
@@ -97,18 +102,31 @@ def _swap_columns(
 
 
 class _ColumnGeneration:
-    """The master LP, its panels and the pricing oracles of one LEXIMIN computation."""
+    """The panels found so far, the master LP they are columns of, and the pricing oracles."""
 
     def __init__(self, compiled: Compiled, panels: list[IntArray]) -> None:
         self.compiled = compiled
         self.search = SwapSearch(compiled)
         self.pricer = Pricer(compiled)
         self.sizes = compiled.sizes.astype(np.float64)
-        self.panels = panels
-        self.seen = {c.tobytes() for c in panels}
-        self.master = MasterLP(compiled.n_types)
-        self.master.add_columns(np.column_stack([c / self.sizes for c in panels]))
+        self.panels: list[IntArray] = []
+        self.seen: set[bytes] = set()
+        self.master: MasterLP | CoverLP | None = None
         self.lps = 0
+        self.add(panels)
+
+    def add(self, panels: list[IntArray]) -> None:
+        """New panels (duplicates are skipped); they become columns of the current master."""
+        new = [c for c in panels if c.tobytes() not in self.seen]
+        self.seen.update(c.tobytes() for c in new)
+        self.panels += new
+        if new and self.master is not None:
+            self.master.add_columns(np.column_stack([c / self.sizes for c in new]))
+
+    def attach(self, master: MasterLP | CoverLP) -> None:
+        """Make `master` the LP, with every panel found so far as a column."""
+        master.add_columns(np.column_stack([c / self.sizes for c in self.panels]))
+        self.master = master
 
     def run(
         self, fixed: FloatArray, stop_at: float = np.inf
@@ -117,6 +135,7 @@ class _ColumnGeneration:
 
         Returns the master's z, panel probabilities and type duals at the end.
         """
+        assert self.master is not None
         sizes, seen, pricer = self.sizes, self.seen, self.pricer
         center: FloatArray | None = None
         bound = np.inf
@@ -130,19 +149,16 @@ class _ColumnGeneration:
             # certifies that none is left (and gives the most violated panel) when they run out.
             new = _swap_columns(self.search, self.panels, p, weights, mu, seen)
             found, center, bound = _stabilised_pricing(pricer, y, sizes, mu, fixed, center, bound)
-            for counts in [*found, *pricer.extras]:
-                if weights @ counts > mu + PRICE_TOL and counts.tobytes() not in seen:
-                    seen.add(counts.tobytes())
-                    new.append(counts)
+            new += [c for c in [*found, *pricer.extras] if weights @ c > mu + PRICE_TOL]
             if not new:
                 return z, p, y
-            self.panels += new
-            self.master.add_columns(np.column_stack([c / sizes for c in new]))
+            self.add(new)
 
     def drop_unused(self, p: FloatArray) -> FloatArray:
         """Delete nonbasic panels once the master holds many per type; returns the kept p."""
         if len(self.panels) <= DROP_ABOVE * self.compiled.n_types:
             return p
+        assert isinstance(self.master, MasterLP)
         keep = (p > 0) | ~self.master.nonbasic()
         self.master.drop(keep)
         for i in np.flatnonzero(~keep):
@@ -153,15 +169,18 @@ class _ColumnGeneration:
 
 
 def _stage_fixes(
-    fixed: FloatArray, z: float, probs: FloatArray, y: FloatArray
+    fixed: FloatArray, z: float, probs: FloatArray, y: FloatArray, exact: bool = True
 ) -> tuple[IntArray, FloatArray]:
     """The unfixed types a stage with level z and duals y fixes, and their levels.
 
     By complementary slackness a type with a positive dual is at z in every optimal
-    solution; the lowest types are fixed when the duals are numerically flat.
+    solution; the lowest types are fixed when the duals are numerically flat. With
+    `exact` the duals belong to the very solution `probs` (a vertex of the same LP), and
+    a type must be at z in it too; otherwise the solution is only optimal to STAGE_TOL and
+    may leave such a type a little above z, where it is fixed at z all the same.
     """
     unfixed = np.isnan(fixed)
-    tight = unfixed & (y > DUAL_TOL) & (probs <= z + TIGHT_TOL)
+    tight = unfixed & (y > DUAL_TOL) & ((probs <= z + TIGHT_TOL) | (not exact))
     if z >= 1.0 - TIGHT_TOL:
         # Nobody's probability exceeds 1: every type left is at its final level.
         tight = unfixed
@@ -171,21 +190,22 @@ def _stage_fixes(
     return np.flatnonzero(tight), np.maximum(np.minimum(z, probs[tight]), 0.0)
 
 
-def relaxed_profile(compiled: Compiled) -> FloatArray:
+def relaxed_profile(compiled: Compiled) -> tuple[FloatArray, FloatArray]:
     """LEXIMIN over the LP relaxation of the panel polytope: an upper bound, stage by stage.
 
     Each stage's level is at least the real stage's level (the relaxation holds every
-    panel mix), and its duals are feasible for the real stage. When a distribution over
-    real panels attains the whole profile, the profile is the LEXIMIN one (see ADR 0006).
+    panel mix). Returns the levels and the last LP's shares (a point of the relaxation
+    with those levels, up to the LP's tolerance).
     """
     stage = RelaxedStage(compiled)
     fixed = np.full(compiled.n_types, np.nan)
+    shares = np.zeros(compiled.n_types)
     while np.isnan(fixed).any():
         z, shares, y = stage.solve()
         types, levels = _stage_fixes(fixed, z, shares, y)
         fixed[types] = levels
-        stage.fix(types, np.maximum(levels - FIX_SLACK, 0.0))
-    return fixed
+        stage.fix(types, np.maximum(levels - RELAXED_SLACK, 0.0))
+    return fixed, shares
 
 
 def leximin_types(compiled: Compiled, *, progress: Progress | None = None) -> TypeDistribution:
@@ -198,38 +218,70 @@ def leximin_types(compiled: Compiled, *, progress: Progress | None = None) -> Ty
     gap) does the exact pricing MILP decide, as in Flanigan et al. (ADR 0006).
     """
     search = SwapSearch(compiled)
-    panels = _initial_panels(compiled, search, min(compiled.n_types, 100))
+    panels = _initial_panels(compiled, search, min(compiled.n_types, INITIAL_PANELS))
     if not panels:
         raise InfeasibleError(check_feasibility(compiled.instance, compiled).explanation())
     cg = _ColumnGeneration(compiled, panels)
-    relaxed = RelaxedStage(compiled)
-    fixed = np.full(compiled.n_types, np.nan)
-    # First pass: panels towards the whole relaxed profile at once (a guide only: the
-    # stages below decide every level).
-    cg.master.target(relaxed_profile(compiled))
-    z, p, y = cg.run(fixed, stop_at=1.0 - ATTAIN_TOL)
-    cg.master.untarget()
+    sizes = cg.sizes
+    # First pass: panels that mix to the relaxed profile (peeled, then column generation
+    # for whatever the peeling left). A guide only: the stages below decide every level.
+    _, target = relaxed_profile(compiled)
+    peeled, weights, left = peel(compiled, target * sizes, cg.pricer)
+    cg.add(peeled)
+    free = np.full(compiled.n_types, np.nan)
+    if left <= ATTAIN_TOL:
+        index = {c.tobytes(): i for i, c in enumerate(cg.panels)}
+        p = np.zeros(len(cg.panels))
+        for c, w in zip(peeled, weights, strict=True):
+            p[index[c.tobytes()]] += w
+        p /= p.sum()
+    else:
+        cg.attach(CoverLP(target, sizes, compiled.instance.k))
+        _, p, _ = cg.run(free, stop_at=1.0 - ATTAIN_TOL)
     if progress:
-        progress(f"relaxed profile: {1 - z:.1e} short, {int((p > 1e-12).sum())} panels")
+        progress(
+            f"relaxed profile: {len(peeled)} panels peeled ({left:.1e} left), "
+            f"mixed from {int((p > 1e-12).sum())} panels"
+        )
+    relaxed = RelaxedStage(compiled)
+    master: MasterLP | None = None
+    fixed = free.copy()
     stages = 0
     while np.isnan(fixed).any():
         stages += 1
-        bound, _, y_relaxed = relaxed.solve()
-        z, p, y = cg.run(fixed, stop_at=bound - STAGE_TOL)
+        unfixed = np.isnan(fixed)
+        bound, shares, y = relaxed.solve()
+        probs = _type_probs(cg.panels, p, sizes)
+        z = float(probs[unfixed].min())
         if z >= bound - STAGE_TOL:
-            # The relaxation's level is reached: the stage is optimal, and the relaxation's
-            # duals are optimal duals of the real stage (its bound holds for every mix).
-            y = y_relaxed
-        probs = _type_probs(cg.panels, p, cg.sizes)
-        types, levels = _stage_fixes(fixed, min(z, bound), probs, y)
+            # The mix reaches the relaxation's level, so this stage is optimal and the
+            # relaxation's duals are optimal duals of the real stage (its bound holds for
+            # every mix). Fix what the relaxation fixes at its own vertex: its later stages
+            # stay those of the relaxed profile, which the mix was built to reach.
+            types, levels = _stage_fixes(fixed, bound, shares, y)
+        else:
+            # The mix falls short: column generation in the max-min master, up to the bound
+            # or, where there is an integrality gap, until the pricing MILP finds no panel.
+            if master is None:
+                master = MasterLP(compiled.n_types)
+                done = np.flatnonzero(~unfixed)
+                master.fix(done, np.maximum(np.minimum(fixed, probs)[done] - FIX_SLACK, 0.0))
+                cg.attach(master)
+            z, p, y_master = cg.run(fixed, stop_at=bound - STAGE_TOL)
+            probs = _type_probs(cg.panels, p, sizes)
+            if z >= bound - STAGE_TOL:
+                types, levels = _stage_fixes(fixed, bound, probs, y, exact=False)
+            else:
+                types, levels = _stage_fixes(fixed, z, probs, y_master)
         fixed[types] = levels
-        # Fixed levels less the LP's tolerance keep the master feasible at every later stage.
-        cg.master.fix(types, np.maximum(levels - FIX_SLACK, 0.0))
-        relaxed.fix(types, np.maximum(levels - FIX_SLACK, 0.0))
-        if DROP_UNUSED and np.isnan(fixed).any():
-            # Panels out of the basis at a stage's end rarely come back; a smaller master
-            # is cheaper per simplex iteration. Pricing can regenerate them.
-            p = cg.drop_unused(p)
+        # Fixed levels less the LP's tolerance keep the LPs feasible at every later stage.
+        relaxed.fix(types, np.maximum(levels - RELAXED_SLACK, 0.0))
+        if master is not None:
+            master.fix(types, np.maximum(np.minimum(levels, probs[types]) - FIX_SLACK, 0.0))
+            if DROP_UNUSED and np.isnan(fixed).any():
+                # Panels out of the basis at a stage's end rarely come back; a smaller
+                # master is cheaper per simplex iteration. Pricing can regenerate them.
+                p = cg.drop_unused(p)
         if progress:
             progress(
                 f"stage {stages}: level {z:.6f}, fixed {int((~np.isnan(fixed)).sum())}/"
@@ -238,7 +290,7 @@ def leximin_types(compiled: Compiled, *, progress: Progress | None = None) -> Ty
     keep = p > 1e-12
     probs_kept = p[keep] / p[keep].sum()
     counts_kept = [cg.panels[i] for i in np.flatnonzero(keep)]
-    type_probs = np.column_stack([c / cg.sizes for c in counts_kept]) @ probs_kept
+    type_probs = np.column_stack([c / sizes for c in counts_kept]) @ probs_kept
     return TypeDistribution(counts_kept, probs_kept, type_probs, stages, cg.lps)
 
 

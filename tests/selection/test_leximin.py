@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from portal.selection.feasibility import check_feasibility
-from portal.selection.leximin import Distribution, find_leximin
-from portal.selection.model import Instance, Person, Quota
+from portal.selection.leximin import Distribution, find_leximin, relaxed_profile
+from portal.selection.model import Instance, Person, Quota, compile_instance
 
 from .conftest import shared_instance
 
@@ -95,7 +95,8 @@ def brute_force_leximin(inst: Instance) -> np.ndarray:
 def small_instances(draw: st.DrawFn) -> Instance:
     n = draw(st.integers(3, 12))
     k = draw(st.integers(1, n - 1))
-    cats = {"g": ["a", "b"], "h": ["x", "y", "z"]}
+    # A third category makes the quota matrix non-unimodular: integrality gaps occur.
+    cats = {"g": ["a", "b"], "h": ["x", "y", "z"], "e": ["p", "q"]}
     people = []
     households = draw(st.booleans())
     for i in range(n):
@@ -138,3 +139,38 @@ def test_household_rule_is_respected() -> None:
     assert_valid(dist)
     np.testing.assert_allclose(np.sort(dist.marginals), brute_force_leximin(inst), atol=1e-6)
     assert dist.compiled.n_types == 5  # address sharers stay apart; the two singles merge
+
+
+def gap_instance() -> Instance:
+    """Eight people, two seats, three categories: the LP relaxation promises everyone 20%,
+    but one person cannot be on any panel meeting the quotas."""
+    rows = ["byp", "ayp", "ayq", "bxp", "byp", "axq", "bxq", "axp"]
+    people = tuple(Person(str(i), {"g": r[0], "h": r[1], "e": r[2]}) for i, r in enumerate(rows))
+    quotas = (
+        Quota("g", "a", 1, 2),
+        Quota("g", "b", 1, 1),
+        Quota("h", "x", 0, 1),
+        Quota("h", "y", 0, 1),
+        Quota("e", "p", 1, 2),
+        Quota("e", "q", 1, 2),
+    )
+    return Instance(people, quotas, 2)
+
+
+def test_relaxed_profile_bounds_leximin_and_gaps_fall_back_to_exact_pricing() -> None:
+    inst = gap_instance()
+    compiled = compile_instance(inst)
+    relaxed = np.sort(compiled.person_vector(relaxed_profile(compiled)[0]))
+    expected = brute_force_leximin(inst)
+    assert relaxed[0] == pytest.approx(0.2, abs=1e-7)  # the relaxation's (unattainable) promise
+    assert expected[0] == pytest.approx(0.0, abs=1e-7)
+    dist = find_leximin(inst)
+    assert_valid(dist)
+    np.testing.assert_allclose(np.sort(dist.marginals), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize(("name", "k"), [("example_small_20", 20), ("example_large_200", 200)])
+def test_relaxed_profile_is_attained_on_the_published_instances(name: str, k: int) -> None:
+    dist = find_leximin(shared_instance(name, k))
+    relaxed = dist.compiled.person_vector(relaxed_profile(dist.compiled)[0])
+    np.testing.assert_allclose(relaxed, dist.marginals, atol=1e-6)
