@@ -403,17 +403,28 @@ class RelaxedStage:
         h.addCol(1.0, -INF, INF, nt, idx + self.r0, -np.ones(nt))
         self.h = h
         self.nt = nt
+        self.levels: dict[int, float] = {}
 
     def fix(self, types: IntArray, levels: FloatArray) -> None:
         """Types leave the objective: their rows become `share >= level`."""
         for t, level in zip(types.tolist(), levels.tolist(), strict=True):
             self.h.changeCoeff(self.r0 + t, self.nt, 0.0)
             self.h.changeRowBounds(self.r0 + t, level, INF)
+            self.levels[t] = level
 
     def solve(self) -> tuple[float, FloatArray, FloatArray]:
         """The level z, every type's share, and the type duals (>= 0)."""
         h = self.h
         h.run()
+        for slack in (1e-9, 1e-8, 1e-7):
+            if h.getModelStatus() == Status.kOptimal:
+                break
+            # Levels fixed this tightly can add up to more than the LP's tolerance allows:
+            # loosen them all a little and solve from scratch.
+            for t, level in self.levels.items():
+                h.changeRowBounds(self.r0 + t, max(level - slack, 0.0), INF)
+            h.clearSolver()
+            h.run()
         if h.getModelStatus() != Status.kOptimal:
             raise RuntimeError(f"HiGHS LP failed: {h.modelStatusToString(h.getModelStatus())}")
         sol = h.getSolution()
