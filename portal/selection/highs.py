@@ -16,6 +16,7 @@ INF = highspy.kHighsInf
 Status = highspy.HighsModelStatus
 INTEGRAL_TOL = 1e-9  # an LP relaxation optimum this close to integers is the pricing optimum
 DIVE_CLOSE = 0.2  # a dive step fixes every count at most this far from an integer
+FACE_DIVES = 4  # dives from perturbed weights before a face's MILP
 
 
 def _quiet_banner() -> None:
@@ -285,15 +286,31 @@ class Pricer:
         self.extras: list[IntArray] = []
 
     def face_dive(
-        self, weights: FloatArray, col_bounds: tuple[FloatArray, FloatArray],
+        self,
+        weights: FloatArray,
+        col_bounds: tuple[FloatArray, FloatArray],
         row_bounds: tuple[FloatArray, FloatArray],
+        seed: int = 0,
     ) -> IntArray | None:
-        """`dive` within tighter bounds on counts and constraint rows (a face of the polytope)."""
+        """A panel within tighter bounds on counts and rows (a face of the polytope), by
+        dives from `weights` and from perturbations of them (`seed` > 0 starts perturbed),
+        then by the MILP; None if there is none."""
         relax = self.relax
         relax.changeColsBounds(self.nt, self.idx, *col_bounds)
         relax.changeRowsBounds(self.nrows, self.ridx, *row_bounds)
         try:
-            found = self.dive(weights, restore=col_bounds)[0]
+            # Dives from nearby weights reach other vertices of the face first; the
+            # perturbations are seeded, so results do not depend on the run.
+            rng = np.random.default_rng(seed)
+            found = None
+            for attempt in range(FACE_DIVES + 1):
+                if attempt or seed:
+                    noisy = weights * rng.uniform(0.5, 1.5, size=len(weights))
+                    found = self.dive(noisy, restore=col_bounds)[0]
+                else:
+                    found = self.dive(weights, restore=col_bounds)[0]
+                if found is not None:
+                    break
         finally:
             relax.changeColsBounds(self.nt, self.idx, np.zeros(self.nt), self.upper)
             relax.changeRowsBounds(self.nrows, self.ridx, self.row_lb, self.row_ub)
@@ -329,16 +346,34 @@ class Pricer:
         relax = self.relax
         lower, upper = restore if restore is not None else (np.zeros(self.nt), self.upper)
         relax.changeColsCost(self.nt, self.idx, -weights)
-        touched: list[int] = []
+        touched: set[int] = set()
         found: IntArray | None = None
         bound = INF
-        for _ in range(self.nt):
+        x = np.zeros(self.nt)
+        batch: list[int] = []
+        mode = "batch"
+        for _ in range(3 * self.nt):
             relax.run()
             if relax.getModelStatus() != Status.kOptimal:
-                break
+                # Back off: a batch that made the LP infeasible is retried as its single
+                # nearest count, and a single count is rounded the other way once.
+                if not batch or mode == "flipped":
+                    break
+                for t in batch:
+                    relax.changeColBounds(t, float(lower[t]), float(upper[t]))
+                if mode == "batch":
+                    t = min(batch, key=lambda i: abs(x[i] - np.rint(x[i])))
+                    v, mode = float(np.rint(x[t])), "single"
+                else:
+                    t = batch[0]
+                    v = float(np.floor(x[t]) if np.rint(x[t]) > x[t] else np.ceil(x[t]))
+                    mode = "flipped"
+                relax.changeColBounds(t, v, v)
+                batch = [t]
+                continue
+            x = np.asarray(relax.getSolution().col_value)
             if bound == INF:
                 bound = -relax.getInfo().objective_function_value
-            x = np.asarray(relax.getSolution().col_value)
             frac = np.abs(x - np.rint(x))
             if frac.max() < INTEGRAL_TOL:
                 found = np.rint(x).astype(np.int64)
@@ -347,10 +382,11 @@ class Pricer:
             close = cand[frac[cand] < DIVE_CLOSE]
             if len(close) == 0:
                 close = cand[[int(np.argmin(frac[cand]))]]
-            for t in close.tolist():
+            batch, mode = close.tolist(), "batch"
+            for t in batch:
                 v = float(np.rint(x[t]))
                 relax.changeColBounds(t, v, v)
-                touched.append(t)
+            touched.update(batch)
         for t in touched:
             relax.changeColBounds(t, float(lower[t]), float(upper[t]))
         return found, bound

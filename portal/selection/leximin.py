@@ -28,6 +28,9 @@ FIX_SLACK = 1e-8  # fixed levels are kept as ">= level - FIX_SLACK": the LP's ow
 RELAXED_SLACK = 1e-10
 STAGE_TOL = 1e-7  # a stage is optimal once its level is this close to the relaxation's bound
 ATTAIN_TOL = 1e-9  # the first pass stops once every type has this share of its target or more
+# Peeling that leaves at most this much goes straight to the stages (which add panels where
+# the mix falls short); more goes to column generation towards the relaxed profile first.
+PEEL_LEFT = 1e-3
 INITIAL_PANELS = 100  # swap-search optima for random weights, before the first pass
 DROP_UNUSED = True  # delete nonbasic panels between stages when the master grows large
 DROP_ABOVE = 4  # ... above this many panels per type
@@ -229,7 +232,7 @@ def leximin_types(compiled: Compiled, *, progress: Progress | None = None) -> Ty
     peeled, weights, left = peel(compiled, target * sizes, cg.pricer)
     cg.add(peeled)
     free = np.full(compiled.n_types, np.nan)
-    if left <= ATTAIN_TOL:
+    if left <= PEEL_LEFT:
         index = {c.tobytes(): i for i, c in enumerate(cg.panels)}
         p = np.zeros(len(cg.panels))
         for c, w in zip(peeled, weights, strict=True):

@@ -16,6 +16,8 @@ from .highs import Pricer
 from .model import Compiled, FloatArray, IntArray
 
 TOL = 1e-9  # a constraint this close to its bound counts as tight
+MAX_BACKTRACKS = 20  # steps undone (in all) when a face holds no panel
+DONE = 1e-10  # the probability left over at which the peeling stops
 
 
 def _step_length(
@@ -57,26 +59,35 @@ def peel(
     probs: list[float] = []
     mass = 1.0
     steps = max_steps if max_steps is not None else A.shape[0] + compiled.n_types + 1
-    for _ in range(steps):
+    history: list[tuple[FloatArray, float]] = []  # the point and mass before each step
+    backtracks = 0
+    for _ in range(steps + MAX_BACKTRACKS):
+        if mass <= DONE:
+            break
         row = A @ e
         col_lo = np.where(e >= s - TOL, s, 0.0)
         col_hi = np.where(e <= TOL, 0.0, s)
         row_lo = np.where(row >= compiled.ub - TOL, compiled.ub, compiled.lb)
         row_hi = np.where(row <= compiled.lb + TOL, compiled.lb, compiled.ub)
-        c = pricer.face_dive(e / s, (col_lo, col_hi), (row_lo, row_hi))
-        if c is None:
-            break
-        lam = _step_length(e, c, row, A @ c.astype(np.float64), compiled)
-        if lam <= TOL:
-            break
+        c = pricer.face_dive(e / s, (col_lo, col_hi), (row_lo, row_hi), seed=backtracks)
+        lam = 0.0 if c is None else _step_length(e, c, row, A @ c.astype(np.float64), compiled)
+        if c is None or lam <= TOL:
+            # This face holds no panel (the relaxation is larger than the panels' hull
+            # here): undo the last step and take another panel there.
+            if not history or backtracks >= MAX_BACKTRACKS:
+                break
+            backtracks += 1
+            e, mass = history.pop()
+            panels.pop()
+            probs.pop()
+            continue
         panels.append(c)
         if lam >= 1.0 - TOL:
             probs.append(mass)
             mass = 0.0
             break
+        history.append((e, mass))
         probs.append(mass * lam)
         mass *= 1.0 - lam
         e = np.clip((e - lam * c) / (1.0 - lam), 0.0, s)
-        if mass < 1e-12:
-            break
     return panels, probs, mass
