@@ -81,9 +81,7 @@ class MasterLP:
         n_new = cols.shape[1]
         if n_new:
             zeros = np.zeros(n_new)
-            self.h.addCols(
-                n_new, zeros, zeros, zeros + INF, *_share_columns(cols, self.n_types)
-            )
+            self.h.addCols(n_new, zeros, zeros, zeros + INF, *_share_columns(cols, self.n_types))
             self.n_panels += n_new
 
     def drop(self, keep: np.ndarray) -> None:
@@ -98,20 +96,6 @@ class MasterLP:
         status = self.h.getBasis().col_status
         basic = highspy.HighsBasisStatus.kBasic
         return np.array([status[j] != basic for j in range(1, self.n_panels + 1)], dtype=bool)
-
-    def target(self, levels: FloatArray) -> None:
-        """Maximise the common fraction z <= 1 of `levels` that every type reaches."""
-        for t, level in enumerate(levels.tolist()):
-            self.h.changeCoeff(t, 0, -level)
-            self.h.changeRowBounds(t, 0.0, INF)
-        self.h.changeColBounds(0, -INF, 1.0)
-
-    def untarget(self) -> None:
-        """Back to max z with z <= every type's share (no type fixed)."""
-        for t in range(self.n_types):
-            self.h.changeCoeff(t, 0, -1.0)
-            self.h.changeRowBounds(t, 0.0, INF)
-        self.h.changeColBounds(0, -INF, INF)
 
     def fix(self, types: IntArray, levels: FloatArray) -> None:
         """Types leave the objective: their rows become `share >= level`."""
@@ -162,10 +146,9 @@ def _share_columns(cols: FloatArray, extra_row: int | None) -> tuple[int, Any, A
 class CoverLP:
     """min sum q s.t. cols @ q >= target, q >= 0: how far panel mixes reach a target profile.
 
-    The same question as `MasterLP.target` (max w with shares >= w * target), with q = p / w:
-    no z column and no convexity row, so the basis stays sparse (on a 636-type pool a
-    simplex iteration costs a fraction of the max-min form's). One artificial column per
-    type, dearer than any panel, keeps the LP feasible before panels cover every type.
+    It asks max w with shares >= w * target over panel mixes, written with q = p / w as a
+    covering LP (no z column, no convexity row). One artificial column per type, dearer
+    than any panel, keeps the LP feasible before panels cover every type.
     """
 
     def __init__(self, target: FloatArray, sizes: FloatArray, k: int) -> None:
@@ -175,10 +158,6 @@ class CoverLP:
         h.setOptionValue("dual_feasibility_tolerance", 1e-9)
         h.setOptionValue("simplex_strategy", 4)
         h.setOptionValue("simplex_scale_strategy", 0)
-        for kv in os.environ.get("COPTS", "").split(";"):
-            if kv:
-                key, val = kv.split("=")
-                h.setOptionValue(key, type(h.getOptionValue(key)[1])(val))
         h.addRows(
             nt,
             target,

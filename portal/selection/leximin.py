@@ -31,7 +31,7 @@ ATTAIN_TOL = 1e-9  # the first pass stops once every type has this share of its 
 # Peeling that leaves at most this much goes straight to the stages (which add panels where
 # the mix falls short); more goes to column generation towards the relaxed profile first.
 PEEL_LEFT = 1e-3
-INITIAL_PANELS = 100  # swap-search optima for random weights, before the first pass
+INITIAL_PANELS = 20  # swap-search optima for random weights: columns for the fallback LPs
 DROP_UNUSED = True  # delete nonbasic panels between stages when the master grows large
 DROP_ABOVE = 4  # ... above this many panels per type
 # Weights of the stability centre in the pricing duals (Wentges): one dive per weight.
