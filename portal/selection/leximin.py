@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
@@ -342,35 +341,31 @@ def _type_probs(panels: list[IntArray], p: FloatArray, sizes: FloatArray) -> Flo
     return out
 
 
-def rotation_block(members: list[int], count: int, r: int) -> list[int]:
-    """The r-th block of `count` consecutive members, cyclically; blocks tile the cycle evenly."""
-    s = len(members)
-    return [members[(r * count + j) % s] for j in range(count)]
-
-
-def expand_panel(compiled: Compiled, counts: IntArray) -> list[tuple[tuple[int, ...], Fraction]]:
+def expand_panel(compiled: Compiled, counts: IntArray) -> list[tuple[tuple[int, ...], float]]:
     """Split one type panel into concrete panels giving each member of a type equal chance.
 
-    A type with c of s members selected cycles through s/gcd(c, s) consecutive blocks of
-    c members; each member lies in exactly c/gcd blocks, so gets c/s. The interval [0, 1)
-    is cut at every type's block boundaries and each piece becomes one concrete panel.
+    A type with c of s members selected cycles through L = s/gcd(c, s) consecutive blocks of
+    c members (block r holds members r*c .. r*c + c - 1, cyclically); each member lies in
+    exactly c/gcd blocks, so gets c/s. The interval [0, 1) is cut at every j/L of every type
+    and each piece becomes one concrete panel. Cut points are floats: IEEE division rounds
+    equal fractions to the same float, and distinct ones with small denominators apart.
     """
     cycles: list[tuple[int, int, int]] = []
     for ti in np.flatnonzero(counts):
         s, c = int(compiled.sizes[ti]), int(counts[ti])
         cycles.append((int(ti), c, s // int(np.gcd(c, s))))
-    cuts = {Fraction(0), Fraction(1)}
-    for _, _, length in cycles:
-        cuts.update(Fraction(j, length) for j in range(1, length))
-    points = sorted(cuts)
-    out: list[tuple[tuple[int, ...], Fraction]] = []
-    for a, b in zip(points, points[1:], strict=False):
-        mid = (a + b) / 2
-        chosen: list[int] = []
-        for t, c, length in cycles:
-            chosen += rotation_block(compiled.members[t], c, int(mid * length))
-        out.append((tuple(sorted(chosen)), b - a))
-    return out
+    points = np.unique(
+        np.concatenate([[0.0, 1.0]] + [np.arange(1, length) / length for _, _, length in cycles])
+    )
+    mids = (points[:-1] + points[1:]) / 2
+    blocks = []
+    for t, c, length in cycles:
+        members = np.asarray(compiled.members[t], dtype=np.int64)
+        r = np.floor(mids * length).astype(np.int64)  # the block each piece takes
+        blocks.append(members[(r[:, None] * c + np.arange(c)[None, :]) % len(members)])
+    chosen = np.sort(np.hstack(blocks), axis=1)
+    shares = np.diff(points)
+    return [(tuple(row.tolist()), float(w)) for row, w in zip(chosen, shares, strict=True)]
 
 
 def concrete_panels(
@@ -380,7 +375,7 @@ def concrete_panels(
     merged: dict[tuple[int, ...], float] = {}
     for counts, prob in zip(dist.counts, dist.probs, strict=True):
         for members, share in expand_panel(compiled, counts):
-            merged[members] = merged.get(members, 0.0) + float(prob) * float(share)
+            merged[members] = merged.get(members, 0.0) + float(prob) * share
     return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
 
 
