@@ -42,6 +42,16 @@ def _silent() -> Any:
     return h
 
 
+def _run_lp(h: Any) -> None:
+    """Solve a warm-started LP; a degenerate one can trip the warm start: then from scratch."""
+    h.run()
+    if h.getModelStatus() != Status.kOptimal:
+        h.clearSolver()
+        h.run()
+        if h.getModelStatus() != Status.kOptimal:
+            raise RuntimeError(f"HiGHS LP failed: {h.modelStatusToString(h.getModelStatus())}")
+
+
 class MasterLP:
     """max z s.t. cols @ p >= z (unfixed types), cols @ p >= level (fixed), sum p = 1, p >= 0.
 
@@ -106,13 +116,7 @@ class MasterLP:
     def solve(self) -> tuple[float, FloatArray, FloatArray, float]:
         """z, panel probabilities, type duals (>= 0, summing to 1 over unfixed), and mu."""
         h = self.h
-        h.run()
-        if h.getModelStatus() != Status.kOptimal:
-            # A degenerate master can trip the warm start; solve it again from scratch.
-            h.clearSolver()
-            h.run()
-            if h.getModelStatus() != Status.kOptimal:
-                raise RuntimeError(f"HiGHS LP failed: {h.modelStatusToString(h.getModelStatus())}")
+        _run_lp(h)
         sol = h.getSolution()
         x = np.asarray(sol.col_value)
         dual = np.asarray(sol.row_dual)
@@ -187,12 +191,7 @@ class CoverLP:
         """1 - the largest shortfall of a type's share from its target with panels alone,
         panel probabilities, and duals and mu scaled as `MasterLP.solve` gives them."""
         h = self.h
-        h.run()
-        if h.getModelStatus() != Status.kOptimal:
-            h.clearSolver()
-            h.run()
-            if h.getModelStatus() != Status.kOptimal:
-                raise RuntimeError(f"HiGHS LP failed: {h.modelStatusToString(h.getModelStatus())}")
+        _run_lp(h)
         sol = h.getSolution()
         x = np.maximum(np.asarray(sol.col_value), 0.0)
         q = x[self.nt :]

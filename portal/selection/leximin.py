@@ -88,7 +88,6 @@ def _swap_columns(
     p: FloatArray,
     weights: FloatArray,
     mu: float,
-    seen: set[bytes],
     limit: int = 8,
 ) -> list[IntArray]:
     """Local optima (by swaps) of the most probable panels that price out above mu."""
@@ -97,8 +96,7 @@ def _swap_columns(
         if p[i] <= 0:
             break
         counts = search.improve(panels[i], weights)
-        if weights @ counts > mu + PRICE_TOL and counts.tobytes() not in seen:
-            seen.add(counts.tobytes())
+        if weights @ counts > mu + PRICE_TOL:
             out.append(counts)
     return out
 
@@ -117,13 +115,20 @@ class _ColumnGeneration:
         self.lps = 0
         self.add(panels)
 
-    def add(self, panels: list[IntArray]) -> None:
-        """New panels (duplicates are skipped); they become columns of the current master."""
-        new = [c for c in panels if c.tobytes() not in self.seen]
-        self.seen.update(c.tobytes() for c in new)
+    def add(self, panels: list[IntArray]) -> int:
+        """New panels (known ones are skipped) become columns of the current master.
+
+        Returns how many were new.
+        """
+        new: list[IntArray] = []
+        for c in panels:
+            if c.tobytes() not in self.seen:
+                self.seen.add(c.tobytes())
+                new.append(c)
         self.panels += new
         if new and self.master is not None:
             self.master.add_columns(np.column_stack([c / self.sizes for c in new]))
+        return len(new)
 
     def attach(self, master: MasterLP | CoverLP) -> None:
         """Make `master` the LP, with every panel found so far as a column."""
@@ -138,7 +143,7 @@ class _ColumnGeneration:
         Returns the master's z, panel probabilities and type duals at the end.
         """
         assert self.master is not None
-        sizes, seen, pricer = self.sizes, self.seen, self.pricer
+        sizes, pricer = self.sizes, self.pricer
         center: FloatArray | None = None
         bound = np.inf
         while True:
@@ -149,12 +154,13 @@ class _ColumnGeneration:
             weights = y / sizes
             # Swap-improved support panels and dives are cheap columns; the exact MILP
             # certifies that none is left (and gives the most violated panel) when they run out.
-            new = _swap_columns(self.search, self.panels, p, weights, mu, seen)
+            new = _swap_columns(self.search, self.panels, p, weights, mu)
             found, center, bound = _stabilised_pricing(pricer, y, sizes, mu, fixed, center, bound)
             new += [c for c in [*found, *pricer.extras] if weights @ c > mu + PRICE_TOL]
-            if not new:
+            # A known panel can price out by the LP's tolerance: it is no new column, and
+            # without one the master is optimal.
+            if not self.add(new):
                 return z, p, y
-            self.add(new)
 
     def drop_unused(self, p: FloatArray) -> FloatArray:
         """Delete nonbasic panels once the master holds many per type; returns the kept p."""
@@ -188,6 +194,10 @@ def _stage_fixes(
         tight = unfixed
     if not tight.any():
         tight = unfixed & (probs <= z + TIGHT_TOL)
+    if not tight.any():
+        # z came from another LP than probs (within tolerances): the lowest type is at z.
+        tight = np.zeros_like(unfixed)
+        tight[np.flatnonzero(unfixed)[np.argmin(probs[unfixed])]] = True
     # Fix at what the solution actually gives (never above z).
     return np.flatnonzero(tight), np.maximum(np.minimum(z, probs[tight]), 0.0)
 

@@ -98,3 +98,35 @@ def test_an_integrality_gap_falls_back_to_the_master_and_exact_pricing() -> None
     dist = find_leximin(gap_instance())
     assert_valid(dist)
     assert dist.type_distribution.lps > 0
+
+
+def test_column_generation_stops_when_only_known_panels_price_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A panel already in the master can price out by the LP's tolerance; it adds no
+    # column, so the master is optimal and the loop must end (it once spun forever).
+    from portal.selection import leximin
+    from portal.selection.highs import MasterLP
+
+    compiled = compile_instance(skewed_pool())
+    _, target = relaxed_profile(compiled)
+    panels, _, _ = peel(compiled, target * compiled.sizes, Pricer(compiled))
+    cg = leximin._ColumnGeneration(compiled, panels[:5])
+    cg.attach(MasterLP(compiled.n_types))
+    monkeypatch.setattr(leximin, "_swap_columns", lambda *args: list(cg.panels))
+    monkeypatch.setattr(
+        leximin, "_stabilised_pricing", lambda *args: (list(cg.panels), None, np.inf)
+    )
+    solves = 0
+    solve = MasterLP.solve
+
+    def counted(self: MasterLP) -> tuple[float, np.ndarray, np.ndarray, float]:
+        nonlocal solves
+        solves += 1
+        assert solves < 10, "column generation keeps re-solving the same master"
+        return solve(self)
+
+    monkeypatch.setattr(MasterLP, "solve", counted)
+    cg.run(np.full(compiled.n_types, np.nan))
+    assert solves == 1
+    assert cg.add(panels[:5]) == 0 and cg.add(panels[5:6]) == 1
