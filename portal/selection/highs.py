@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import highspy
@@ -185,7 +187,7 @@ class CoverLP:
         n_new = cols.shape[1]
         if n_new:
             ones = np.ones(n_new)
-            self.h.addCols(n_new, ones, 0 * ones, ones * INF, *_share_columns(cols, None))
+            self.h.addCols(n_new, ones, np.zeros(n_new), ones * INF, *_share_columns(cols, None))
 
     def solve(self) -> tuple[float, FloatArray, FloatArray, float]:
         """1 - the largest shortfall of a type's share from its target with panels alone,
@@ -273,56 +275,56 @@ class Pricer:
         """A panel within tighter bounds on counts and rows (a face of the polytope), by
         dives from `weights` and from perturbations of them (`seed` > 0 starts perturbed),
         then by the MILP; None if there is none."""
-        relax = self.relax
-        relax.changeColsBounds(self.nt, self.idx, *col_bounds)
-        relax.changeRowsBounds(self.nrows, self.ridx, *row_bounds)
-        try:
+        with self._face(self.relax, col_bounds, row_bounds):
             # Dives from nearby weights reach other vertices of the face first; the
             # perturbations are seeded, so results do not depend on the run.
             rng = np.random.default_rng(seed)
-            found = None
             for attempt in range(FACE_DIVES + 1):
-                if attempt or seed:
-                    noisy = weights * rng.uniform(0.5, 1.5, size=len(weights))
-                    found = self.dive(noisy, restore=col_bounds)[0]
-                else:
-                    found = self.dive(weights, restore=col_bounds)[0]
+                noisy = weights * rng.uniform(0.5, 1.5, size=len(weights))
+                found = self.dive(noisy if attempt or seed else weights, bounds=col_bounds)[0]
                 if found is not None:
-                    break
-        finally:
-            relax.changeColsBounds(self.nt, self.idx, np.zeros(self.nt), self.upper)
-            relax.changeRowsBounds(self.nrows, self.ridx, self.row_lb, self.row_ub)
-        if found is not None:
-            return found
-        # The dive got lost: the MILP decides whether the face holds a panel at all.
+                    return found
+        # The dives got lost: the MILP decides whether the face holds a panel at all.
         h = self.h
-        h.changeColsBounds(self.nt, self.idx, *col_bounds)
-        h.changeRowsBounds(self.nrows, self.ridx, *row_bounds)
-        h.changeColsCost(self.nt, self.idx, -weights)
-        h.setOptionValue("mip_rel_gap", 0.01)
-        try:
+        with self._face(h, col_bounds, row_bounds):
+            h.changeColsCost(self.nt, self.idx, -weights)
+            h.setOptionValue("mip_rel_gap", 0.01)  # any panel of the face will do
             h.run()
+            h.setOptionValue("mip_rel_gap", self.gap)
             self.milps += 1
             if h.getModelStatus() != Status.kOptimal:
                 return None
             counts: IntArray = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
             return counts
+
+    @contextmanager
+    def _face(
+        self,
+        h: Any,
+        col_bounds: tuple[FloatArray, FloatArray],
+        row_bounds: tuple[FloatArray, FloatArray],
+    ) -> Iterator[None]:
+        """Model `h` (the MILP or its relaxation) within tighter bounds, restored after."""
+        h.changeColsBounds(self.nt, self.idx, *col_bounds)
+        h.changeRowsBounds(self.nrows, self.ridx, *row_bounds)
+        try:
+            yield
         finally:
-            h.setOptionValue("mip_rel_gap", self.gap)
             h.changeColsBounds(self.nt, self.idx, np.zeros(self.nt), self.upper)
             h.changeRowsBounds(self.nrows, self.ridx, self.row_lb, self.row_ub)
 
     def dive(
-        self, weights: FloatArray, restore: tuple[FloatArray, FloatArray] | None = None
+        self, weights: FloatArray, bounds: tuple[FloatArray, FloatArray] | None = None
     ) -> tuple[IntArray | None, float]:
         """A good panel for `weights` without branching: the LP relaxation's optimum, with
         fractional counts fixed a few at a time (those nearest an integer) and re-solved.
 
         Not necessarily optimal; None if a dive runs into infeasibility. The LP bound is
-        returned too (an upper bound on the best panel's weight).
+        returned too (an upper bound on the best panel's weight). `bounds` are the count
+        bounds the relaxation has now (a face's), restored for every count the dive fixed.
         """
         relax = self.relax
-        lower, upper = restore if restore is not None else (np.zeros(self.nt), self.upper)
+        lower, upper = bounds if bounds is not None else (np.zeros(self.nt), self.upper)
         relax.changeColsCost(self.nt, self.idx, -weights)
         touched: set[int] = set()
         found: IntArray | None = None

@@ -220,27 +220,16 @@ def relaxed_profile(compiled: Compiled) -> tuple[FloatArray, FloatArray]:
     return fixed, shares
 
 
-def leximin_types(compiled: Compiled, *, progress: Progress | None = None) -> TypeDistribution:
-    """Maximise the lowest type probability, then the next, until every type is fixed.
+def _relaxed_mix(cg: _ColumnGeneration, progress: Progress | None) -> FloatArray:
+    """Probabilities over `cg.panels` of a mix reaching the relaxed profile (a guide only).
 
-    The same stages on the LP relaxation of the panel polytope (a few small LPs) give an
-    upper bound on every stage's level. Column generation first builds panels towards the
-    whole relaxed profile; then each stage ends as soon as the master reaches the
-    relaxation's level (it cannot do better), and only where it cannot (an integrality
-    gap) does the exact pricing MILP decide, as in Flanigan et al. (ADR 0006).
+    The relaxed solution is peeled into panels; if peeling leaves more than PEEL_LEFT,
+    column generation in the covering LP builds panels towards it.
     """
-    search = SwapSearch(compiled)
-    panels = _initial_panels(compiled, search, min(compiled.n_types, INITIAL_PANELS))
-    if not panels:
-        raise InfeasibleError(check_feasibility(compiled.instance, compiled).explanation())
-    cg = _ColumnGeneration(compiled, panels)
-    sizes = cg.sizes
-    # First pass: panels that mix to the relaxed profile (peeled, then column generation
-    # for whatever the peeling left). A guide only: the stages below decide every level.
+    compiled, sizes = cg.compiled, cg.sizes
     _, target = relaxed_profile(compiled)
     peeled, weights, left = peel(compiled, target * sizes, cg.pricer)
     cg.add(peeled)
-    free = np.full(compiled.n_types, np.nan)
     if left <= PEEL_LEFT:
         index = {c.tobytes(): i for i, c in enumerate(cg.panels)}
         p = np.zeros(len(cg.panels))
@@ -249,15 +238,33 @@ def leximin_types(compiled: Compiled, *, progress: Progress | None = None) -> Ty
         p /= p.sum()
     else:
         cg.attach(CoverLP(target, sizes, compiled.instance.k))
-        _, p, _ = cg.run(free, stop_at=1.0 - ATTAIN_TOL)
+        _, p, _ = cg.run(np.full(compiled.n_types, np.nan), stop_at=1.0 - ATTAIN_TOL)
     if progress:
         progress(
             f"relaxed profile: {len(peeled)} panels peeled ({left:.1e} left), "
             f"mixed from {int((p > 1e-12).sum())} panels"
         )
+    return p
+
+
+def leximin_types(compiled: Compiled, *, progress: Progress | None = None) -> TypeDistribution:
+    """Maximise the lowest type probability, then the next, until every type is fixed.
+
+    The same stages on the LP relaxation of the panel polytope (a few small LPs) bound
+    every stage's level from above. A mix of real panels is built to reach the relaxed
+    profile; each stage whose level the mix reaches is optimal as it stands. Only where it
+    falls short does the max-min master add panels, up to the bound or, where there is an
+    integrality gap, until the exact pricing MILP finds none (Flanigan et al.; ADR 0006).
+    """
+    cg = _ColumnGeneration(compiled, [])
+    cg.add(_initial_panels(compiled, cg.search, min(compiled.n_types, INITIAL_PANELS)))
+    if not cg.panels:
+        raise InfeasibleError(check_feasibility(compiled.instance, compiled).explanation())
+    sizes = cg.sizes
+    p = _relaxed_mix(cg, progress)
     relaxed = RelaxedStage(compiled)
     master: MasterLP | None = None
-    fixed = free.copy()
+    fixed = np.full(compiled.n_types, np.nan)
     stages = 0
     while np.isnan(fixed).any():
         stages += 1
