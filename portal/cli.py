@@ -38,7 +38,7 @@ def register_cli(app: Flask) -> None:
         from datetime import UTC, datetime
 
         from .assemblies import get_assembly
-        from .privacy import blank_member_contacts, blank_non_selected
+        from .recruitment.privacy import blank_member_contacts, blank_non_selected
 
         with _session() as session:
             assembly = get_assembly(session, slug)

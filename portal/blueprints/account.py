@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from .. import accounts, seats
+from .. import accounts
 from ..auth import current_account
 from ..db import get_session
 from ..errors import form_page
 from ..models import DisplayConsent
+from ..recruitment import seats
 from ..views import now
 from ._util import safe_next
 

@@ -8,11 +8,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from .. import assemblies, quotas, recruitment, seats
+from .. import assemblies
 from ..db import get_session
 from ..errors import form_page
 from ..models import Assembly, DisplayConsent
 from ..phases import Feature, allows
+from ..recruitment import quotas, seats
+from ..recruitment import registration as recruitment
 from ..views import now, today
 
 bp = Blueprint("participate", __name__)

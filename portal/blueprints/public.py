@@ -8,12 +8,13 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import assemblies as domain
-from .. import phases, transparency
+from .. import phases
 from ..activity import list_recent_activity
 from ..db import get_session
 from ..htmx import page_or_partial
 from ..i18n import COOKIE, LANGUAGES
 from ..models import AssemblyStatus, PhaseKind
+from ..recruitment import transparency
 from ..views import now, today
 from ._util import safe_next
 

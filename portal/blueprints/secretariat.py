@@ -16,12 +16,14 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from .. import assemblies, draws, invitations, privacy, quotas, recruitment, transparency
+from .. import assemblies
 from ..auth import current_account, role_required
 from ..db import get_session
 from ..errors import form_page
 from ..htmx import page_or_partial
 from ..models import Role
+from ..recruitment import draws, invitations, privacy, quotas, transparency
+from ..recruitment import registration as recruitment
 from ..views import clock_of, now
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from ..models import Assembly, QuotaTarget, Recruitment, Registrant
-from ..quotas import bounds_from_share
-from ..recruitment import household_key
+from ..recruitment.quotas import bounds_from_share
+from ..recruitment.registration import household_key
 from . import content as c
 
 # category → [(value, population share, how much more/less often such people sign up)]

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from .. import draws, seats
 from ..models import (
     Assembly,
     DisplayConsent,
@@ -16,6 +15,7 @@ from ..models import (
     Registrant,
     User,
 )
+from ..recruitment import draws, seats
 from . import pools
 
 CONSENTS = [DisplayConsent.HIDDEN, DisplayConsent.FIRST_NAME_DISTRICT, DisplayConsent.FULL_NAME]

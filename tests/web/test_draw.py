@@ -158,7 +158,7 @@ def test_replacements_keep_the_quotas_and_are_recorded(
 def test_a_failed_computation_leaves_no_panel(
     app, client: FlaskClient, login_as, db, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from portal import draws
+    from portal.recruitment import draws
 
     def broken(*_args: object) -> None:
         raise RuntimeError("solver crashed")

@@ -8,7 +8,6 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from portal.invitations import choose_households
 from portal.models import (
     Assembly,
     AuditEvent,
@@ -19,6 +18,7 @@ from portal.models import (
     RunStatus,
     SelectionRun,
 )
+from portal.recruitment.invitations import choose_households
 from tests.conftest import NOW
 
 BASE = "/secretariat/assemblies/baeredygtigt-forbrug"
@@ -185,7 +185,7 @@ def test_settings_switch_to_invitation_mode_with_validation(
 
 
 def test_members_contact_data_goes_when_the_assembly_has_ended(app, db) -> None:  # type: ignore[no-untyped-def]
-    from portal.privacy import blank_member_contacts
+    from portal.recruitment.privacy import blank_member_contacts
 
     assembly = db.scalar(select(Assembly).where(Assembly.slug == "middelalderbyen-2019"))
     count = blank_member_contacts(db, assembly, NOW, None)

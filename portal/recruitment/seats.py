@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import Forbidden, Invalid, NotFound
-from .models import (
+from .. import audit
+from ..errors import Forbidden, Invalid, NotFound
+from ..models import (
     DisplayConsent,
     Member,
     Registrant,

@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import Invalid
-from .models import Assembly, Invitation, InvitationBatch, User
+from .. import audit
+from ..errors import Invalid
+from ..models import Assembly, Invitation, InvitationBatch, User
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from paper
 FORBIDDEN_COLUMNS = {"cpr", "cpr_nr", "cprnr", "cpr-nummer", "personnummer"}

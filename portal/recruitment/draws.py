@@ -21,9 +21,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import audit, selection
-from .errors import Invalid, PhaseClosed
-from .models import (
+from .. import audit, selection
+from ..errors import Invalid, PhaseClosed
+from ..models import (
     Assembly,
     OutboxEmail,
     QuotaTarget,
@@ -34,13 +34,13 @@ from .models import (
     SelectionRun,
     User,
 )
-from .phases import Feature, allows
+from ..phases import Feature, allows
+from ..selection.feasibility import require_feasible
+from ..selection.lottery import build_lottery
+from ..selection.lottery import draw as draw_from_lottery
+from ..selection.replace import replace_dropouts
 from .quotas import list_quotas
-from .recruitment import get_recruitment, pool
-from .selection.feasibility import require_feasible
-from .selection.lottery import build_lottery
-from .selection.lottery import draw as draw_from_lottery
-from .selection.replace import replace_dropouts
+from .registration import get_recruitment, pool
 
 CODE_VERSION = "samling-selection-1"
 DEFAULT_PANELS = 1000

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .errors import Invalid, PhaseClosed
-from .models import Assembly, QuotaTarget
-from .phases import Feature, allows
+from ..errors import Invalid, PhaseClosed
+from ..models import Assembly, QuotaTarget
+from ..phases import Feature, allows
 
 
 def list_quotas(session: Session, assembly: Assembly) -> list[QuotaTarget]:

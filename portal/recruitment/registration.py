@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .errors import Invalid, NotFound, PhaseClosed
-from .models import (
+from ..errors import Invalid, NotFound, PhaseClosed
+from ..models import (
     Assembly,
     Invitation,
     RateEvent,
@@ -24,7 +24,7 @@ from .models import (
     Registrant,
     RegistrantStatus,
 )
-from .phases import Feature, allows
+from ..phases import Feature, allows
 from .quotas import categories, list_quotas
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import NotFound
-from .models import Assembly, Registrant, RegistrantStatus, SelectionRun
+from ..errors import NotFound
+from ..models import Assembly, Registrant, RegistrantStatus, SelectionRun
 from .quotas import list_quotas
 
 

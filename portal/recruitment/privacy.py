@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import Invalid
-from .models import (
+from .. import audit
+from ..errors import Invalid
+from ..models import (
     Assembly,
     AssemblyStatus,
     Invitation,
@@ -24,7 +24,7 @@ from .models import (
     SelectionRun,
     User,
 )
-from .recruitment import get_recruitment
+from .registration import get_recruitment
 
 NOT_SELECTED = (RegistrantStatus.REGISTERED, RegistrantStatus.WITHDRAWN, RegistrantStatus.DECLINED)
 

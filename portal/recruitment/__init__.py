@@ -1,0 +1,1 @@
+"""Recruitment and the draw: registration, quotas, the invitation lottery, draws, seats, privacy."""
