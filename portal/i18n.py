@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
 
 LANGUAGES = ("da", "en")
@@ -14,9 +14,13 @@ LOCALES = {"da": "da", "en": "en_GB"}
 
 
 def select_locale() -> str:
-    """The visitor's chosen language, else Danish (the portal's language)."""
+    """The visitor's chosen language, else the portal's (Danish); outside a request (CLI, jobs) the
+    portal's language, so that commands and background work never need a request."""
+    default = LOCALES.get(current_app.config["DEFAULT_LOCALE"], "da")
+    if not has_request_context():
+        return default
     chosen = request.cookies.get(COOKIE)
-    return LOCALES.get(chosen or "", "da")
+    return LOCALES.get(chosen or "", default)
 
 
 def init_app(app: Flask) -> None:
