@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-pg venv browser-deps migrate seed lint bench clean
@@ -23,8 +25,8 @@ seed: migrate
 	$(FLASK) seed-demo
 
 run: seed
-	@echo "Samling: http://127.0.0.1:5000 (demo accounts in README.md, password demo-adgangskode)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Samling: http://$(HOST):$(PORT) (demo accounts in README.md, password demo-adgangskode)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for Playwright (never `playwright install`), axe-core and vnu-jar from npm.
 browser-deps: node_modules/.stamp
