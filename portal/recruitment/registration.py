@@ -11,11 +11,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..db import is_unique_violation, serialize_on
 from ..errors import Invalid, NotFound, PhaseClosed
 from ..models import (
+    ACTIVE_EMAIL_INDEX,
     Assembly,
     Invitation,
     RateEvent,
@@ -28,7 +31,8 @@ from ..phases import Feature, allows
 from .quotas import categories, list_quotas
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-POSTCODE = re.compile(r"^\d{4}$")
+POSTCODE = re.compile(r"^[0-9]{4}$")
+_DUPLICATE_EMAIL = _l("Der er allerede en tilmelding med den e-mailadresse.")
 
 
 def get_recruitment(session: Session, assembly: Assembly) -> Recruitment:
@@ -84,6 +88,8 @@ class RegistrationForm:
 
 
 def _check_rate(session: Session, address: str, now: datetime, limit: int) -> None:
+    """At most `limit` sign-ups per address per hour, exactly, also under concurrent submits."""
+    serialize_on(session, f"register:{address}")
     window = now - timedelta(hours=1)
     session.execute(delete(RateEvent).where(RateEvent.created_at < window))
     count = (
@@ -151,12 +157,15 @@ def register(
             Registrant.assembly_id == assembly.id,
             Registrant.email == email,
             Registrant.status != RegistrantStatus.WITHDRAWN,
+            Registrant.blanked_at.is_(None),
         )
     ):
-        errors["email"] = str(_l("Der er allerede en tilmelding med den e-mailadresse."))
+        errors["email"] = str(_DUPLICATE_EMAIL)
     if errors:
         raise Invalid(errors)
     _check_rate(session, address, now, per_address_limit)
+    if invitation is not None:
+        _use_invitation(session, invitation, now)
     registrant = Registrant(
         assembly_id=assembly.id,
         public_id=secrets.token_hex(4),
@@ -175,11 +184,31 @@ def register(
         token=secrets.token_urlsafe(32),
         created_at=now,
     )
-    if invitation is not None:
-        invitation.used_at = now
-    session.add(registrant)
+    try:
+        with session.begin_nested():
+            session.add(registrant)
+    except IntegrityError as error:
+        # Another sign-up with this e-mail committed between our check and our insert.
+        if not is_unique_violation(
+            error, ACTIVE_EMAIL_INDEX, "registrant", ["assembly_id", "email"]
+        ):
+            raise
+        raise Invalid({"email": str(_DUPLICATE_EMAIL)}) from None
     session.commit()
     return registrant
+
+
+def _use_invitation(session: Session, invitation: Invitation, now: datetime) -> None:
+    """Mark the code used, unless a concurrent sign-up used it first (checked in the database)."""
+    used = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:  # type: ignore[attr-defined]
+        raise Invalid({"code": str(_l("Koden er allerede brugt."))})
+    session.expire(invitation, ["used_at"])
 
 
 def get_registrant_by_token(session: Session, token: str) -> Registrant:
