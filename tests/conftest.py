@@ -65,6 +65,19 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     drop()
 
 
+def app_committing_to(engine: Engine, **overrides: Any) -> Flask:
+    """The portal on `engine` with requests that really commit (each its own transaction)."""
+    config = {
+        "ENGINE": engine,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + "x" * 32,
+        "PASSWORD_HASH": "fast",
+        "NOW": NOW,
+        "WTF_CSRF_ENABLED": False,
+    }
+    return create_app({**config, **overrides})
+
+
 @pytest.fixture(scope="module")
 def committing_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The portal on a database of its own whose requests really commit (not rolled back).
@@ -73,17 +86,7 @@ def committing_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     as in production. Tests must use data of their own (distinct e-mails, addresses, titles).
     """
     eng, drop = new_database(tmp_path_factory)
-    app = create_app(
-        {
-            "ENGINE": eng,
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-" + "x" * 32,
-            "PASSWORD_HASH": "fast",
-            "NOW": NOW,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
-    yield app
+    yield app_committing_to(eng)
     drop()
 
 
