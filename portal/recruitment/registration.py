@@ -211,9 +211,14 @@ def _use_invitation(session: Session, invitation: Invitation, now: datetime) -> 
     session.expire(invitation, ["used_at"])
 
 
-def get_registrant_by_token(session: Session, token: str) -> Registrant:
+def get_registrant_by_token(
+    session: Session, token: str, assembly: Assembly | None = None
+) -> Registrant:
+    """The person a personal link belongs to; under an assembly's address, only that assembly's."""
     registrant = session.scalar(select(Registrant).where(Registrant.token == token))
     if registrant is None or registrant.blanked_at is not None:
+        raise NotFound("registrant")
+    if assembly is not None and registrant.assembly_id != assembly.id:
         raise NotFound("registrant")
     return registrant
 
