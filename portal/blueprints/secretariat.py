@@ -24,7 +24,7 @@ from ..htmx import page_or_partial
 from ..models import Role
 from ..recruitment import draws, invitations, privacy, quotas, transparency
 from ..recruitment import registration as recruitment
-from ..views import clock_of, now
+from ..views import clock_of, now, today
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -83,7 +83,7 @@ def edit_quotas(slug: str) -> str:
 @form_page("secretariat/quotas.html", context=_quota_context)
 def save_quotas(slug: str) -> Response:
     assembly = assemblies.get_assembly(get_session(), slug)
-    quotas.save_quotas(get_session(), assembly, request.form.get("quotas", ""), now().date())
+    quotas.save_quotas(get_session(), assembly, request.form.get("quotas", ""), today())
     flash(_("Kvoterne er gemt."), "success")
     return redirect(url_for("secretariat.edit_quotas", slug=slug))
 

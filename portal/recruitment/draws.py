@@ -34,7 +34,7 @@ from ..models import (
     SelectionRun,
     User,
 )
-from ..phases import Feature, allows
+from ..phases import Feature, allows, local_date
 from ..selection.feasibility import require_feasible
 from ..selection.lottery import build_lottery
 from ..selection.lottery import draw as draw_from_lottery
@@ -118,7 +118,7 @@ def start_draw(
     panels: int = DEFAULT_PANELS,
 ) -> SelectionRun:
     """Freeze the pool and quotas into a run record; the lottery is computed after commit."""
-    if not allows(assembly, Feature.DRAW, now.date()):
+    if not allows(assembly, Feature.DRAW, local_date(now)):
         raise PhaseClosed(str(_l("Lodtrækningen kan kun køres i lodtrækningsfasen.")))
     current = latest_run(session, assembly)
     if current is not None and current.status in (

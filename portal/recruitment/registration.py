@@ -27,7 +27,7 @@ from ..models import (
     Registrant,
     RegistrantStatus,
 )
-from ..phases import Feature, allows
+from ..phases import Feature, allows, local_date
 from .quotas import categories, list_quotas
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -117,7 +117,7 @@ def register(
     per_address_limit: int = 10,
 ) -> Registrant:
     """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates."""
-    if not allows(assembly, Feature.REGISTER, now.date()):
+    if not allows(assembly, Feature.REGISTER, local_date(now)):
         raise PhaseClosed(str(_l("Tilmeldingen er lukket.")))
     if form.honeypot:
         raise Invalid({"form": str(_l("Tilmeldingen kunne ikke modtages."))})
