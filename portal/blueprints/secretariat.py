@@ -74,9 +74,12 @@ def _quota_context(slug: str) -> dict[str, Any]:
 @bp.get("/assemblies/<slug>/quotas")
 def edit_quotas(slug: str) -> str:
     context = _quota_context(slug)
-    if context["quotas"]:
+    people = recruitment.pool(get_session(), context["assembly"])
+    problem = quotas.pool_problem(context["quotas"], people) if context["quotas"] else None
+    if context["quotas"] and not problem:
         context["feasibility"] = draws.check_pool(get_session(), context["assembly"])
-    return render_template("secretariat/quotas.html", errors={}, form={}, **context)
+    errors = {"quotas": problem} if problem else {}
+    return render_template("secretariat/quotas.html", errors=errors, form={}, **context)
 
 
 @bp.post("/assemblies/<slug>/quotas")

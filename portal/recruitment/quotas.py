@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import Invalid, PhaseClosed
-from ..models import Assembly, QuotaTarget
+from ..models import Assembly, QuotaTarget, Registrant
 from ..phases import Feature, allows
 
 
@@ -157,3 +157,29 @@ def quota_text(quotas: list[QuotaTarget]) -> str:
         share = "" if q.population_share is None else f"{q.population_share:.4g}"
         lines.append(f"{q.category},{q.value},{share},{q.min_count},{q.max_count}")
     return "\n".join(lines)
+
+
+def pool_problem(quotas: list[QuotaTarget], people: list[Registrant]) -> str | None:
+    """Why these quotas cannot be checked against this pool (empty pool, answers they lack), or None."""
+    if not people:
+        return str(_l("Puljen er tom: ingen har meldt sig endnu."))
+    known = categories(quotas)
+    unknown: dict[tuple[str, str], int] = {}
+    for person in people:
+        for category, values in known.items():
+            answer = person.answers.get(category, "")
+            if answer not in values:
+                unknown[(category, answer)] = unknown.get((category, answer), 0) + 1
+    if not unknown:
+        return None
+    listed = "; ".join(
+        f"{category} = {answer or _l('(ikke besvaret)')} ({count})"
+        for (category, answer), count in sorted(unknown.items())
+    )
+    return str(
+        _l(
+            "Kvoterne passer ikke til puljen: nogle tilmeldte har svar, som kvoterne ikke nævner "
+            "(antal i parentes): %(list)s. Tilføj en linje for hver værdi, evt. med min 0.",
+            list=listed,
+        )
+    )
