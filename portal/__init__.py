@@ -22,10 +22,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _secure_cookies(app)
     _trust_proxies(app)
 
-    from . import auth, csrf, db, errors, i18n, views
+    from . import auth, cleaning, csrf, db, errors, i18n, logs, views
     from .blueprints import account, members, participate, public, secretariat
     from .cli import register_cli
+    from .numbers import IdConverter
 
+    app.url_map.converters["int"] = IdConverter
+    logs.init_app(app)
+    cleaning.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)

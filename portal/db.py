@@ -11,6 +11,7 @@ Pages (GET) keep deferred transactions and stay concurrent. PostgreSQL is left a
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -30,11 +31,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; on SQLite turn on foreign keys (or cascades silently do nothing)."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
+    # Never put SQL parameters (e-mails, names, form values) into error messages and logs.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+            # Which file this connection opened: if it is deleted or replaced later, the
+            # connection keeps writing into the old one, unseen (see `database_problem`).
+            path = engine.url.database
+            if path and path != ":memory:" and os.path.exists(path):
+                record.info["sqlite_inode"] = os.stat(path).st_ino
             # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so that
             # SAVEPOINTs and rollbacks behave as on PostgreSQL.
             dbapi_connection.isolation_level = None
@@ -124,3 +132,26 @@ def is_unique_violation(error: IntegrityError, name: str, table: str, columns: l
     # SQLite names the columns instead: "UNIQUE constraint failed: t.a, t.b".
     wanted = ", ".join(f"{table}.{c}" for c in columns)
     return str(error.orig).endswith(f"UNIQUE constraint failed: {wanted}")
+
+
+def database_problem(session: Session) -> str | None:
+    """Why the database cannot be trusted right now (for /healthz), or None when it can.
+
+    Besides a query that must succeed: an SQLite file that was deleted or replaced while the
+    portal ran would still answer through connections opened before, while writes vanish.
+    """
+    connection = session.connection()
+    connection.execute(select(1))
+    if connection.dialect.name != "sqlite":
+        return None
+    path = connection.engine.url.database
+    if not path or path == ":memory:":
+        return None
+    if not os.path.exists(path):
+        return "database file missing"
+    if not connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
+        return "database empty (no tables)"
+    opened = connection.connection.info.get("sqlite_inode")
+    if opened is not None and opened != os.stat(path).st_ino:
+        return "database file replaced"
+    return None

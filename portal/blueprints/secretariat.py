@@ -22,6 +22,7 @@ from ..db import get_session
 from ..errors import form_page
 from ..htmx import page_or_partial
 from ..models import Role
+from ..numbers import parse_int
 from ..recruitment import draws, invitations, privacy, quotas, transparency
 from ..recruitment import registration as recruitment
 from ..views import clock_of, now, today
@@ -133,7 +134,7 @@ def create_invitations(slug: str) -> Response:
         session,
         assembly,
         text,
-        int(count) if count.isdigit() else 0,
+        parse_int(count) or 0,
         request.form.get("seed", ""),
         request.form.get("spread", "").strip() or None,
         current_account(),

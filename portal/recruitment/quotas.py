@@ -103,6 +103,11 @@ def parse_quota_text(text: str, seats: int) -> list[QuotaRow]:
                     )
                 )
             )
+        if len(cells[0]) > 80 or len(cells[1]) > 120:
+            errors.append(
+                str(_l("Linje %(n)d: kategori højst 80 tegn, værdi højst 120 tegn.", n=number))
+            )
+            continue
         if (cells[0], cells[1]) in seen:
             errors.append(
                 str(

@@ -27,11 +27,13 @@ from ..models import (
     Registrant,
     RegistrantStatus,
 )
+from ..numbers import parse_int, parse_ints
 from ..phases import Feature, allows, local_date
 from .quotas import categories, list_quotas
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 POSTCODE = re.compile(r"^[0-9]{4}$")
+MAX_MEETINGS = 100  # availability is a list of meeting numbers
 _DUPLICATE_EMAIL = _l("Der er allerede en tilmelding med den e-mailadresse.")
 
 
@@ -70,7 +72,7 @@ class RegistrationForm:
     @classmethod
     def from_form(cls, form: Any, category_names: list[str]) -> RegistrationForm:
         """Read the posted fields (a MultiDict); answers are `answer-<category>`."""
-        availability = [int(v) for v in form.getlist("availability") if str(v).isdigit()]
+        availability = [v for v in parse_ints(form.getlist("availability")) if v <= MAX_MEETINGS]
         return cls(
             code=form.get("code", ""),
             first_name=form.get("first_name", ""),
@@ -135,14 +137,16 @@ def register(
             errors["code"] = str(_l("Koden findes ikke. Den står i dit invitationsbrev."))
         elif invitation.used_at is not None:
             errors["code"] = str(_l("Koden er allerede brugt."))
-    for name, value, message in (
-        ("first_name", form.first_name, _l("Skriv dit fornavn.")),
-        ("last_name", form.last_name, _l("Skriv dit efternavn.")),
-        ("address", form.address, _l("Skriv din adresse.")),
+    for name, value, message, limit in (
+        ("first_name", form.first_name, _l("Skriv dit fornavn."), 80),
+        ("last_name", form.last_name, _l("Skriv dit efternavn."), 80),
+        ("address", form.address, _l("Skriv din adresse."), 200),
     ):
-        if not value.strip() or len(value) > 200:
+        if not value.strip():
             errors[name] = str(message)
-    if not EMAIL.match(form.email.strip()):
+        elif len(value.strip()) > limit:
+            errors[name] = str(_l("Højst %(n)d tegn.", n=limit))
+    if not EMAIL.match(form.email.strip()) or len(form.email.strip()) > 254:
         errors["email"] = str(_l("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk."))
     if not POSTCODE.match(form.postcode.strip()):
         errors["postcode"] = str(_l("Skriv et postnummer med fire cifre."))
@@ -295,13 +299,14 @@ def update_settings(
     errors: dict[str, str] = {}
     if mode not in set(RecruitmentMode):
         errors["mode"] = str(_l("Vælg åben tilmelding eller tilmelding med kode."))
-    if not retention_days.isdigit() or not 1 <= int(retention_days) <= 730:
+    days = parse_int(retention_days, minimum=1, maximum=730)
+    if days is None:
         errors["retention_days"] = str(_l("Skriv et antal dage mellem 1 og 730."))
-    if errors:
+    if errors or days is None:
         raise Invalid(errors)
     settings = get_recruitment(session, assembly)
     settings.mode = RecruitmentMode(mode)
     settings.household_rule = household_rule
-    settings.retention_days = int(retention_days)
+    settings.retention_days = days
     session.commit()
     return settings
