@@ -177,8 +177,9 @@ def pool_problem(quotas: list[QuotaTarget], people: list[Registrant]) -> str | N
                 unknown[(category, answer)] = unknown.get((category, answer), 0) + 1
     if not unknown:
         return None
+    unanswered = str(_l("(ikke besvaret)"))
     listed = "; ".join(
-        f"{category} = {answer or _l('(ikke besvaret)')} ({count})"
+        f"{category} = {answer or unanswered} ({count})"
         for (category, answer), count in sorted(unknown.items())
     )
     return str(
