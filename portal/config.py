@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto are trusted (0: none,
     # the visitor's address is the connection's). Rate limits count per visitor address.
     "TRUSTED_PROXIES": 0,
+    "LOG_LEVEL": "INFO",  # of the "portal" logger (unless the host configured logging itself)
 }
 
 # Environment variables that are read, with the type they are parsed to.

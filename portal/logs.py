@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(context)
         log.addHandler(handler)
-        log.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+        log.setLevel(str(app.config["LOG_LEVEL"]).upper())
     for name in ("portal", app.logger.name):  # addFilter adds one filter once, however many apps
         logging.getLogger(name).addFilter(context)
 

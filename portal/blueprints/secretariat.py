@@ -175,7 +175,7 @@ def start_draw(slug: str) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     run = draws.start_draw(session, assembly, current_account(), now())
-    make_session, clock = current_app.extensions["sessionmaker"], clock_of(current_app)
+    make_session, clock = current_app.extensions["write_sessionmaker"], clock_of(current_app)
     if current_app.config["DRAW_IN_BACKGROUND"]:
         draws.run_in_background(make_session, run.id, clock)
     else:
