@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event, func, select
@@ -80,15 +80,32 @@ def init_app(app: Flask) -> None:
             session.close()
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads_only(view: F) -> F:
+    """Mark a POST view that never writes (a preview, a check), so it does not hold the write lock."""
+    view.reads_only = True  # type: ignore[attr-defined]
+    return view
+
+
+def _request_reads_only() -> bool:
+    if not has_request_context():
+        return False
+    if request.method in READ_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "reads_only", False))
+
+
 def get_session() -> Session:
     """The current request's session (one request, one transaction).
 
-    GET/HEAD/OPTIONS read in a deferred transaction; every other request (and the CLI, which has
-    no request) writes in an immediate one.
+    GET/HEAD/OPTIONS (and views marked `reads_only`) read in a deferred transaction; every other
+    request (and the CLI, which has no request) writes in an immediate one.
     """
     if "db_session" not in g:
-        reading = has_request_context() and request.method in READ_METHODS
-        key = "sessionmaker" if reading else "write_sessionmaker"
+        key = "sessionmaker" if _request_reads_only() else "write_sessionmaker"
         g.db_session = current_app.extensions[key]()
     session: Session = g.db_session
     return session

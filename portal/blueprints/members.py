@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .. import publishing, recommendations, workspace
 from ..auth import current_account
-from ..db import get_session
+from ..db import get_session, reads_only
 from ..errors import conflict_page, form_page
 from ..htmx import page_or_partial, partial_or_redirect
 from ..numbers import parse_int, parse_ints
@@ -290,6 +290,7 @@ def edit_recommendation(slug: str, number: int) -> str:
 
 
 @bp.post("/recommendations/<int:number>/preview")
+@reads_only
 def preview_diff(slug: str, number: int) -> Response:
     context = _edit_context(slug, number)
     base_id = _int("base_revision_id", request.form)

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from .. import assemblies
 from ..auth import current_account, role_required
-from ..db import get_session
+from ..db import get_session, reads_only
 from ..errors import form_page
 from ..htmx import page_or_partial
 from ..models import Role
@@ -93,6 +93,7 @@ def save_quotas(slug: str) -> Response:
 
 
 @bp.post("/assemblies/<slug>/quotas/check")
+@reads_only
 @form_page(
     "secretariat/quotas.html", context=_quota_context, partial="secretariat/_feasibility.html"
 )

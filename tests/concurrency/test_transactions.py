@@ -80,11 +80,19 @@ def _in_write_transaction(session: Session) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("method", "writes"), [("GET", False), ("HEAD", False), ("POST", True)])
+@pytest.mark.parametrize(
+    ("method", "path", "writes"),
+    [
+        ("GET", "/", False),
+        ("HEAD", "/", False),
+        ("POST", "/assemblies/x/register", True),
+        ("POST", "/secretariat/assemblies/x/quotas/check", False),  # a check: reads_only
+    ],
+)
 def test_requests_that_may_write_begin_immediate(
-    sqlite_app: Flask, method: str, writes: bool
+    sqlite_app: Flask, method: str, path: str, writes: bool
 ) -> None:
-    with sqlite_app.test_request_context("/", method=method):
+    with sqlite_app.test_request_context(path, method=method):
         session = get_session()
         session.scalar(select(func.count()).select_from(RateEvent))
         assert _in_write_transaction(session) is writes
