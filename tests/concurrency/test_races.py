@@ -114,3 +114,43 @@ def test_simultaneous_support_votes_by_one_member(committing_app: Flask) -> None
             select(SupportVote).where(SupportVote.recommendation_id == rec_id)
         ).all()
     assert len(votes) == 1 and votes[0].level in levels
+
+
+def test_the_database_itself_refuses_a_second_active_sign_up(db) -> None:  # type: ignore[no-untyped-def]
+    """The partial unique index, without the Python check: withdrawn and blanked rows do not count."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.models import RegistrantStatus
+
+    from ..conftest import NOW
+
+    assembly_id = db.scalar(select(Assembly.id).where(Assembly.slug == "baeredygtigt-forbrug"))
+
+    def person(token: str) -> Registrant:
+        return Registrant(
+            assembly_id=assembly_id,
+            public_id=token[:8],
+            first_name="A",
+            last_name="B",
+            email="index@example.dk",
+            address="Gade 1",
+            postcode="5000",
+            household_key=token,
+            consent_at=NOW,
+            token=token,
+        )
+
+    first = person("tok-one-1")
+    db.add(first)
+    db.flush()
+    with pytest.raises(IntegrityError), db.begin_nested():
+        db.add(person("tok-two-2"))
+    first.status = RegistrantStatus.WITHDRAWN
+    db.flush()
+    second = person("tok-thr-3")
+    db.add(second)
+    db.flush()  # allowed: the first one withdrew
+    second.blanked_at = NOW
+    db.add(person("tok-fou-4"))
+    db.flush()  # allowed: the second one's data was blanked
