@@ -1,8 +1,13 @@
-"""The draw: LEXIMIN + a uniform lottery in the background, a public fingerprint, then the public seed.
+"""The draw: LEXIMIN + a uniform lottery in a job, a public fingerprint, then the public seed.
 
 Every run is a SelectionRun audit record. The run's inputs are the anonymised CSV files anyone can
 download; the lottery is computed from exactly those files, so `python -m portal.selection draw`
 on the downloads gives the same panel.
+
+The database keeps the rules under concurrency: one current draw per assembly (a partial unique
+index), a lottery is published only while its run is still running, and a seed is accepted once
+(conditional UPDATEs whose row count decides). A job renews the run's heartbeat while it works; a
+run whose heartbeat stopped is failed by the periodic check and can be started again.
 """
 
 from __future__ import annotations
@@ -10,18 +15,21 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import tempfile
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from .. import audit, selection
+from .. import audit, mail, selection
 from ..errors import Invalid, PhaseClosed
 from ..models import (
     Assembly,
@@ -44,7 +52,8 @@ from .registration import get_recruitment, pool
 
 CODE_VERSION = "samling-selection-1"
 DEFAULT_PANELS = 1000
-_running: dict[int, threading.Thread] = {}
+log = logging.getLogger(__name__)
+UNAVAILABLE = (RegistrantStatus.DECLINED, RegistrantStatus.WITHDRAWN)
 
 
 def anonymised_inputs(quotas: list[QuotaTarget], people: list[Registrant]) -> dict[str, str]:
@@ -142,7 +151,14 @@ def start_draw(
         actor=actor,
         detail=f"run inputs {run.inputs_digest}",
     )
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError as error:  # another request started a draw at the same moment
+        session.rollback()
+        raise Invalid(
+            {"form": str(_l("Der er allerede en lodtrækning i gang eller gennemført."))}
+        ) from error
+    log.info("draw run %d started for %s (pool %d)", run.id, assembly.slug, run.pool_size)
     return run
 
 
@@ -207,66 +223,126 @@ def compute(
     return float(distribution.min_probability), lottery.to_json()
 
 
+def _running(run_id: int) -> Any:
+    """An UPDATE of one run that only applies while it is still running."""
+    return (
+        update(SelectionRun)
+        .where(SelectionRun.id == run_id, SelectionRun.status == RunStatus.RUNNING)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _apply(make_session: sessionmaker[Session], statement: Any) -> bool:
+    """Run one UPDATE in a transaction of its own; True when it changed a row."""
+    with make_session() as session:
+        changed = session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+        session.commit()
+    return bool(changed)
+
+
 def compute_lottery(
-    make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]
+    make_session: sessionmaker[Session],
+    run_id: int,
+    clock: Callable[[], datetime],
+    *,
+    heartbeat_seconds: float = 20.0,
 ) -> None:
-    """LEXIMIN, then the uniform lottery; publish its fingerprint. A failure leaves no panel."""
+    """Claim a waiting run, compute its lottery while beating, publish it only if still running."""
+    claim = _running(run_id).where(SelectionRun.heartbeat_at.is_(None))
+    if not _apply(make_session, claim.values(heartbeat_at=clock(), progress=0.05)):
+        log.info("draw run %d is not waiting (taken, failed or gone); nothing to do", run_id)
+        return
+    with make_session() as session:
+        run = session.get(SelectionRun, run_id)
+        assert run is not None
+        inputs, params = dict(run.inputs), dict(run.parameters)
     steps = 0
 
     def report(message: str) -> None:
         nonlocal steps
         steps += 1
-        with make_session() as s:
-            row = s.get(SelectionRun, run_id)
-            if row is not None and row.status == RunStatus.RUNNING:
-                row.progress = min(0.9, 0.1 + 0.04 * steps)
-                row.message = message
-                s.commit()
+        progress = min(0.9, 0.1 + 0.04 * steps)
+        _apply(
+            make_session,
+            _running(run_id).values(progress=progress, message=message, heartbeat_at=clock()),
+        )
 
-    with make_session() as session:
-        run = session.get(SelectionRun, run_id)
-        if run is None or run.status != RunStatus.RUNNING:
-            return
-        inputs, params = dict(run.inputs), dict(run.parameters)
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(heartbeat_seconds):
+            _apply(make_session, _running(run_id).values(heartbeat_at=clock()))
+
+    heart = threading.Thread(target=beat, name=f"draw-{run_id}-heartbeat", daemon=True)
+    heart.start()
     try:
         min_probability, lottery = compute(inputs, params, report)
     except Exception as error:  # noqa: BLE001 - any failure is recorded; nothing partial is kept
-        with make_session() as session:
-            run = session.get(SelectionRun, run_id)
-            if run is not None:
-                run.status = RunStatus.FAILED
-                run.message = str(error)[:2000]
-                run.finished_at = clock()
-                session.commit()
+        log.exception("draw run %d failed", run_id)
+        failed = {"status": RunStatus.FAILED, "message": str(error)[:2000], "finished_at": clock()}
+        _apply(make_session, _running(run_id).values(**failed))
         return
-    with make_session() as session:
-        run = session.get(SelectionRun, run_id)
-        if run is None:
-            return
-        publish_lottery(run, min_probability, lottery, clock())
-        session.commit()
-
-
-def run_in_background(
-    make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]
-) -> None:
-    thread = threading.Thread(
-        target=compute_lottery, args=(make_session, run_id, clock), daemon=True
+    finally:
+        stop.set()
+        heart.join()
+    published = _apply(
+        make_session,
+        _running(run_id).values(
+            status=RunStatus.READY,
+            progress=1.0,
+            min_probability=min_probability,
+            lottery=lottery,
+            fingerprint=lottery["fingerprint"],
+            fingerprint_published_at=clock(),
+            heartbeat_at=clock(),
+            message="",
+        ),
     )
-    _running[run_id] = thread
-    thread.start()
+    if published:
+        log.info("draw run %d: lottery published, fingerprint %s", run_id, lottery["fingerprint"])
+    else:
+        log.warning("draw run %d stopped running while computing; its lottery is discarded", run_id)
 
 
-def mark_interrupted(session: Session, run: SelectionRun, now: datetime) -> None:
-    """A run left 'running' by a stopped process is failed, so a new one can start."""
-    thread = _running.get(run.id)
-    if run.status == RunStatus.RUNNING and (thread is None or not thread.is_alive()):
-        session.refresh(run)
-        if run.status == RunStatus.RUNNING:
-            run.status = RunStatus.FAILED
-            run.message = "Interrupted: the process computing the lottery stopped."
-            run.finished_at = now
-            session.commit()
+def fail_stale_runs(session: Session, now: datetime, timeout: timedelta) -> list[int]:
+    """Runs whose worker stopped beating for `timeout` are failed (no panel exists; start again)."""
+    stale = (
+        SelectionRun.status == RunStatus.RUNNING,
+        SelectionRun.heartbeat_at.is_not(None),
+        SelectionRun.heartbeat_at < now - timeout,
+    )
+    ids = list(session.scalars(select(SelectionRun.id).where(*stale)))
+    failed = []
+    for run_id in ids:
+        result = session.execute(
+            update(SelectionRun)
+            .where(SelectionRun.id == run_id, *stale)
+            .values(
+                status=RunStatus.FAILED,
+                message=f"Interrupted: the worker computing the lottery stopped "
+                f"(no heartbeat for {int(timeout.total_seconds())} s).",
+                finished_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            failed.append(run_id)
+            log.warning("draw run %d failed: no heartbeat for %s", run_id, timeout)
+    session.commit()
+    return failed
+
+
+def unclaimed_runs(session: Session, now: datetime, older_than: timedelta) -> list[int]:
+    """Runs still waiting for a worker after `older_than` (their job may have been lost)."""
+    return list(
+        session.scalars(
+            select(SelectionRun.id).where(
+                SelectionRun.status == RunStatus.RUNNING,
+                SelectionRun.heartbeat_at.is_(None),
+                SelectionRun.started_at < now - older_than,
+            )
+        )
+    )
 
 
 def enter_seed(
@@ -277,15 +353,40 @@ def enter_seed(
     now: datetime,
     link_for: Callable[[str], str],
 ) -> list[str]:
-    """Draw panel number sha256(seed) mod m from the published lottery; write to the drawn people."""
+    """Draw panel number sha256(seed) mod m from the published lottery, exactly once; write to the drawn."""
     seed = seed.strip()
     if run.status != RunStatus.READY or run.lottery is None:
         raise Invalid({"seed": str(_l("Lotteriet er ikke klar, eller der er allerede trukket."))})
     if not seed:
         raise Invalid({"seed": str(_l("Skriv frøet, fx terningernes øjne i rækkefølge."))})
-    panel = draw_from_lottery(run.lottery, seed)["members"]
-    run.seed, run.seed_entered_at, run.result = seed, now, list(panel)
-    run.status, run.finished_at = RunStatus.DRAWN, now
+    panel = list(draw_from_lottery(run.lottery, seed)["members"])
+    # End the reading transaction, so that the claim below is the first statement of its own: on
+    # SQLite a transaction that starts by writing waits for the lock (busy timeout) instead of
+    # failing on an outdated snapshot. Of two concurrent submits, the row count picks one.
+    session.commit()
+    newer = aliased(SelectionRun)
+    claimed = session.execute(
+        update(SelectionRun)
+        .where(
+            SelectionRun.id == run.id,
+            SelectionRun.status == RunStatus.READY,
+            SelectionRun.fingerprint.is_not(None),
+            ~exists().where(
+                newer.assembly_id == SelectionRun.assembly_id,
+                newer.kind == RunKind.DRAW,
+                newer.id > SelectionRun.id,
+            ),
+        )
+        .values(
+            seed=seed, seed_entered_at=now, result=panel, status=RunStatus.DRAWN, finished_at=now
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        log.info("draw run %d: a seed was refused (already drawn or not the latest run)", run.id)
+        raise Invalid({"seed": str(_l("Lotteriet er ikke klar, eller der er allerede trukket."))})
+    session.expire(run)
     people = session.scalars(
         select(Registrant).where(
             Registrant.assembly_id == run.assembly_id, Registrant.public_id.in_(panel)
@@ -305,7 +406,8 @@ def enter_seed(
         detail=f"seed {seed!r}, fingerprint {run.fingerprint}",
     )
     session.commit()
-    return list(panel)
+    log.info("draw run %d (%s): panel of %d drawn", run.id, assembly.slug, len(panel))
+    return panel
 
 
 def current_panel(session: Session, assembly: Assembly) -> tuple[SelectionRun, list[str]]:
@@ -353,6 +455,13 @@ def replace_declined(
     if not dropouts:
         raise Invalid({"replacement_seed": str(_l("Ingen i panelet har takket nej."))})
     instance = _instance(draw_run.inputs, assembly.seats, draw_run.parameters["household_rule"])
+    # Nobody who declined, withdrew or whose data was blanked may be picked as a replacement.
+    in_inputs = {p.id for p in instance.people}
+    declined = [
+        pid
+        for pid, p in people.items()
+        if pid in in_inputs and (p.status in UNAVAILABLE or p.blanked_at is not None)
+    ]
     result = replace_dropouts(instance, panel, dropouts, declined=declined, seed=seed)
     run = SelectionRun(
         assembly_id=assembly.id,
@@ -385,20 +494,26 @@ def replace_declined(
         detail=f"{len(dropouts)} replaced, seed {seed!r}",
     )
     session.commit()
+    log.info("replacement run %d (%s): %d replaced", run.id, assembly.slug, len(dropouts))
     return run
 
 
 def invitation_email(assembly: Assembly, person: Registrant, link: str) -> OutboxEmail:
-    """The e-mail a drawn person gets: confirm or decline by following the link."""
-    body = str(
-        _l(
+    """The e-mail a drawn person gets, in their language: confirm or decline by following the link."""
+    with mail.in_language(person.language):
+        title = (assembly.title_en or assembly.title) if person.language == "en" else assembly.title
+        body = _(
             "Kære %(name)s\n\nDu er trukket ud til %(title)s. Bekræft eller afslå din plads her:\n%(link)s\n\n"
             "Venlig hilsen\nSekretariatet",
             name=person.first_name,
-            title=assembly.title,
+            title=title,
             link=link,
         )
-    )
+        subject = _("Du er trukket ud til %(t)s", t=title)
     return OutboxEmail(
-        to=person.email, subject=str(_l("Du er trukket ud til %(t)s", t=assembly.title)), body=body
+        to=person.email,
+        subject=subject[:200],
+        body=body,
+        language=person.language,
+        assembly_id=assembly.id,
     )

@@ -109,6 +109,7 @@ def register(
     now: datetime,
     *,
     per_address_limit: int = 10,
+    language: str = "da",
 ) -> Registrant:
     """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates."""
     if not allows(assembly, Feature.REGISTER, now.date()):
@@ -173,6 +174,7 @@ def register(
         availability=sorted(set(form.availability)),
         consent_at=now,
         token=secrets.token_urlsafe(32),
+        language=language if language in ("da", "en") else "da",
         created_at=now,
     )
     if invitation is not None:
