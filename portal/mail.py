@@ -97,10 +97,10 @@ def send(settings: SmtpSettings, sender: str, mail: OutboxEmail) -> None:
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message["Content-Language"] = mail.language
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{mail.id}")
     message.set_content(mail.body)
+    message["Content-Language"] = mail.language  # after set_content, which clears Content-*
     context = ssl.create_default_context()
     smtp: smtplib.SMTP
     if settings.tls:
