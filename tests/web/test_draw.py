@@ -77,7 +77,9 @@ def test_full_draw_fingerprint_then_seed_then_confirmation(
     assert {m.status for m in mails} == {"sent"}
     # The published inputs carry no personal data: pseudonymous ids and households only.
     for name in ("respondents.csv", "quotas.csv"):
-        text = client.get(f"/assemblies/{SLUG}/selection/runs/{run.id}/{name}").get_data(as_text=True)
+        text = client.get(f"/assemblies/{SLUG}/selection/runs/{run.id}/{name}").get_data(
+            as_text=True
+        )
         assert not any(p.email in text or p.address in text or p.last_name in text for p in drawn)
     # Anyone can re-run the draw on the published files and get the same panel.
     lottery = client.get(f"/assemblies/{SLUG}/selection/runs/{run.id}/lottery.json")
@@ -179,7 +181,9 @@ def test_a_failed_computation_leaves_no_panel(
     ).all()
     assert drawn == []
     page = client.get(BASE + "/draw").get_data(as_text=True)
-    assert "mislykkedes" in page and "Beregn lotteriet" in page, page[page.find("<main"):]  # a new run can start
+    assert "mislykkedes" in page and "Beregn lotteriet" in page, page[
+        page.find("<main") :
+    ]  # a new run can start
 
 
 def test_page_views_never_fail_a_running_draw(client: FlaskClient, login_as, db) -> None:  # type: ignore[no-untyped-def]
@@ -218,3 +222,42 @@ def test_seated_people_change_how_they_appear_with_their_link(client: FlaskClien
     client.post(f"/seat/{person.token}/consent", data={"consent": "hidden"})
     db.refresh(member)
     assert member.consent == "hidden"
+
+
+def test_replacements_never_pick_people_who_withdrew_or_were_blanked(
+    app, client: FlaskClient, login_as, db
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.models import RunKind
+    from portal.recruitment import draws
+    from portal.selection.replace import replace_dropouts
+
+    assembly = _into_selection_phase(db)
+    login_as("secretariat")
+    client.post(BASE + "/draw")
+    run = db.scalar(select(SelectionRun).where(SelectionRun.assembly_id == assembly.id))
+    client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "5 5 5"})
+    db.refresh(run)
+    people = {
+        p.public_id: p
+        for p in db.scalars(select(Registrant).where(Registrant.assembly_id == assembly.id))
+    }
+    declined = sorted(run.result)[:2]
+    for pid in declined:
+        client.post(f"/seat/{people[pid].token}/decline")
+    # Whom the replacement would pick if only the declined were left out (the old rule):
+    instance = draws._instance(run.inputs, assembly.seats, run.parameters["household_rule"])
+    naive = replace_dropouts(
+        instance, run.result, declined, declined=declined, seed="9 9"
+    ).replacements
+    assert len(naive) == 2
+    withdrawn, blanked = people[naive[0]], people[naive[1]]
+    withdrawn.status = RegistrantStatus.WITHDRAWN
+    blanked.blanked_at, blanked.email = NOW, ""
+    db.commit()
+    assert (
+        client.post(BASE + "/draw/replacements", data={"replacement_seed": "9 9"}).status_code
+        == 302
+    )
+    replacement = db.scalar(select(SelectionRun).where(SelectionRun.kind == RunKind.REPLACEMENT))
+    assert len(replacement.result) == 2
+    assert not set(replacement.result) & {withdrawn.public_id, blanked.public_id}

@@ -168,9 +168,7 @@ def test_sent_mail_is_blanked_after_its_retention_period(app: Flask, db) -> None
         ("", None),
         (
             "smtp://user%40example.org:p%3Ass%40w@mail.example.org:587?starttls=true",
-            mail.SmtpSettings(
-                "mail.example.org", 587, "user@example.org", "p:ss@w", starttls=True
-            ),
+            mail.SmtpSettings("mail.example.org", 587, "user@example.org", "p:ss@w", starttls=True),
         ),
         ("smtps://mail.example.org", mail.SmtpSettings("mail.example.org", 465, tls=True)),
         ("smtp://127.0.0.1:2525?timeout=5", mail.SmtpSettings("127.0.0.1", 2525, timeout=5.0)),
