@@ -148,9 +148,9 @@ def _forget_new_mail(session: Session) -> None:
 @job
 def compute_lottery(run_id: int) -> None:
     """LEXIMIN and the lottery for one draw run (with heartbeats; see recruitment/draws.py)."""
-    from .recruitment import draws
+    from .recruitment import draw_runs
 
-    draws.compute_lottery(
+    draw_runs.compute_lottery(
         current_app.extensions["sessionmaker"],
         run_id,
         clock,
@@ -183,12 +183,12 @@ def sweep_outbox() -> None:
 @periodic(crontab(minute="*"))
 def check_draws() -> None:
     """Every minute: fail draws whose worker stopped beating; re-enqueue draws never picked up."""
-    from .recruitment import draws
+    from .recruitment import draw_runs
 
     timeout = timedelta(seconds=int(current_app.config["DRAW_HEARTBEAT_TIMEOUT"]))
     with session() as s:
-        draws.fail_stale_runs(s, clock(), timeout)
-        waiting = draws.unclaimed_runs(s, clock(), timeout)
+        draw_runs.fail_stale_runs(s, clock(), timeout)
+        waiting = draw_runs.unclaimed_runs(s, clock(), timeout)
     for run_id in waiting:
         log.warning("draw run %d was never picked up; enqueuing it again", run_id)
         enqueue("compute_lottery", run_id)

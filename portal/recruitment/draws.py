@@ -5,9 +5,8 @@ download; the lottery is computed from exactly those files, so `python -m portal
 on the downloads gives the same panel.
 
 The database keeps the rules under concurrency: one current draw per assembly (a partial unique
-index), a lottery is published only while its run is still running, and a seed is accepted once
-(conditional UPDATEs whose row count decides). A job renews the run's heartbeat while it works; a
-run whose heartbeat stopped is failed by the periodic check and can be started again.
+index) and a seed accepted once (a conditional UPDATE whose row count decides). The lottery is
+computed by a job: see draw_runs.py.
 """
 
 from __future__ import annotations
@@ -17,9 +16,8 @@ import hashlib
 import io
 import logging
 import tempfile
-import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, aliased
 
 from .. import audit, mail, selection
 from ..errors import Invalid, PhaseClosed
@@ -221,128 +219,6 @@ def compute(
     report("Rounding to a lottery of equally likely panels")
     lottery = build_lottery(distribution, params["panels"])
     return float(distribution.min_probability), lottery.to_json()
-
-
-def _running(run_id: int) -> Any:
-    """An UPDATE of one run that only applies while it is still running."""
-    return (
-        update(SelectionRun)
-        .where(SelectionRun.id == run_id, SelectionRun.status == RunStatus.RUNNING)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _apply(make_session: sessionmaker[Session], statement: Any) -> bool:
-    """Run one UPDATE in a transaction of its own; True when it changed a row."""
-    with make_session() as session:
-        changed = session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
-        session.commit()
-    return bool(changed)
-
-
-def compute_lottery(
-    make_session: sessionmaker[Session],
-    run_id: int,
-    clock: Callable[[], datetime],
-    *,
-    heartbeat_seconds: float = 20.0,
-) -> None:
-    """Claim a waiting run, compute its lottery while beating, publish it only if still running."""
-    claim = _running(run_id).where(SelectionRun.heartbeat_at.is_(None))
-    if not _apply(make_session, claim.values(heartbeat_at=clock(), progress=0.05)):
-        log.info("draw run %d is not waiting (taken, failed or gone); nothing to do", run_id)
-        return
-    with make_session() as session:
-        run = session.get(SelectionRun, run_id)
-        assert run is not None
-        inputs, params = dict(run.inputs), dict(run.parameters)
-    steps = 0
-
-    def report(message: str) -> None:
-        nonlocal steps
-        steps += 1
-        progress = min(0.9, 0.1 + 0.04 * steps)
-        _apply(
-            make_session,
-            _running(run_id).values(progress=progress, message=message, heartbeat_at=clock()),
-        )
-
-    stop = threading.Event()
-
-    def beat() -> None:
-        while not stop.wait(heartbeat_seconds):
-            _apply(make_session, _running(run_id).values(heartbeat_at=clock()))
-
-    heart = threading.Thread(target=beat, name=f"draw-{run_id}-heartbeat", daemon=True)
-    heart.start()
-    try:
-        min_probability, lottery = compute(inputs, params, report)
-    except Exception as error:  # noqa: BLE001 - any failure is recorded; nothing partial is kept
-        log.exception("draw run %d failed", run_id)
-        failed = {"status": RunStatus.FAILED, "message": str(error)[:2000], "finished_at": clock()}
-        _apply(make_session, _running(run_id).values(**failed))
-        return
-    finally:
-        stop.set()
-        heart.join()
-    published = _apply(
-        make_session,
-        _running(run_id).values(
-            status=RunStatus.READY,
-            progress=1.0,
-            min_probability=min_probability,
-            lottery=lottery,
-            fingerprint=lottery["fingerprint"],
-            fingerprint_published_at=clock(),
-            heartbeat_at=clock(),
-            message="",
-        ),
-    )
-    if published:
-        log.info("draw run %d: lottery published, fingerprint %s", run_id, lottery["fingerprint"])
-    else:
-        log.warning("draw run %d stopped running while computing; its lottery is discarded", run_id)
-
-
-def fail_stale_runs(session: Session, now: datetime, timeout: timedelta) -> list[int]:
-    """Runs whose worker stopped beating for `timeout` are failed (no panel exists; start again)."""
-    stale = (
-        SelectionRun.status == RunStatus.RUNNING,
-        SelectionRun.heartbeat_at.is_not(None),
-        SelectionRun.heartbeat_at < now - timeout,
-    )
-    ids = list(session.scalars(select(SelectionRun.id).where(*stale)))
-    failed = []
-    for run_id in ids:
-        result = session.execute(
-            update(SelectionRun)
-            .where(SelectionRun.id == run_id, *stale)
-            .values(
-                status=RunStatus.FAILED,
-                message=f"Interrupted: the worker computing the lottery stopped "
-                f"(no heartbeat for {int(timeout.total_seconds())} s).",
-                finished_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            failed.append(run_id)
-            log.warning("draw run %d failed: no heartbeat for %s", run_id, timeout)
-    session.commit()
-    return failed
-
-
-def unclaimed_runs(session: Session, now: datetime, older_than: timedelta) -> list[int]:
-    """Runs still waiting for a worker after `older_than` (their job may have been lost)."""
-    return list(
-        session.scalars(
-            select(SelectionRun.id).where(
-                SelectionRun.status == RunStatus.RUNNING,
-                SelectionRun.heartbeat_at.is_(None),
-                SelectionRun.started_at < now - older_than,
-            )
-        )
-    )
 
 
 def enter_seed(

@@ -39,7 +39,7 @@ from portal.models import (
     SelectionRun,
     User,
 )
-from portal.recruitment import draws
+from portal.recruitment import draw_runs, draws
 from tests.conftest import NOW, TEST_DB_ENV
 
 TINY_QUOTAS = {"Køn": [("Kvinde", 0.5, 1.0), ("Mand", 0.5, 1.0)]}
@@ -178,7 +178,7 @@ def test_two_concurrent_seeds_draw_one_panel_and_send_one_set_of_emails(
         assert actor is not None
         assembly = _tiny(session, "samtidig", now.date())
         run_id = draws.start_draw(session, assembly, actor, now).id
-    draws.compute_lottery(make_session, run_id, lambda: now)
+    draw_runs.compute_lottery(make_session, run_id, lambda: now)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -284,3 +284,42 @@ def test_a_lottery_finished_after_its_run_was_failed_is_not_published(
     jobs.enqueue("compute_lottery", run.id)
     db.refresh(run)
     assert run.status == RunStatus.FAILED and run.fingerprint is None and run.lottery is None
+
+
+def test_jobs_in_the_queue_carry_ids_never_personal_data(fresh: dict[str, Any]) -> None:
+    app = fresh["app"]
+    with app.app_context(), app.extensions["sessionmaker"]() as session:
+        secret = "https://samling.example.dk/seat/PERSONAL-TOKEN"
+        session.add(OutboxEmail(to="privat.person@example.org", subject="Hej", body=secret))
+        session.commit()  # after commit a delivery job waits in the queue (no consumer runs)
+    huey = jobs.get_huey(app)
+    assert huey.pending_count() == 1
+    raw = b"".join(huey.storage.enqueued_items())
+    assert b"deliver_email" in raw
+    assert b"privat.person" not in raw and b"PERSONAL-TOKEN" not in raw
+
+
+def test_the_retention_job_blanks_respondents_when_their_date_has_come(
+    app: Flask, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.models import Recruitment
+
+    def respondents(slug: str) -> list[Registrant]:
+        return list(
+            db.scalars(
+                select(Registrant)
+                .join(Assembly, Assembly.id == Registrant.assembly_id)
+                .where(Assembly.slug == slug, Registrant.status == RegistrantStatus.REGISTERED)
+            )
+        )
+
+    # groent-byliv drew its panel 115 days ago and keeps data 90 days; baeredygtigt has not drawn.
+    assert all(p.email for p in respondents("groent-byliv-indre-oesterbro"))
+    jobs.retention()
+    db.expire_all()
+    blanked = respondents("groent-byliv-indre-oesterbro")
+    assert blanked and all(p.email == "" and p.blanked_at == NOW for p in blanked)
+    assert all(p.email and p.blanked_at is None for p in respondents("baeredygtigt-forbrug"))
+    groent = db.scalar(select(Assembly).where(Assembly.slug == "groent-byliv-indre-oesterbro"))
+    settings = db.scalar(select(Recruitment).where(Recruitment.assembly_id == groent.id))
+    assert settings.blanked_at == NOW
