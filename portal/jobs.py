@@ -93,13 +93,22 @@ def get_huey(app: Flask | None = None) -> Huey:
     return huey
 
 
-def enqueue(name: str, *args: Any, delay: timedelta | None = None) -> None:
-    """Put a job on the current app's queue (or run it now when QUEUE_IMMEDIATE is set)."""
+def enqueue(name: str, *args: Any, delay: timedelta | None = None) -> bool:
+    """Put a job on the current app's queue (or run it now when QUEUE_IMMEDIATE is set).
+
+    Returns False when the queue could not be reached: the periodic jobs pick the work up again
+    from the database (queued e-mails, draws no worker took), so callers need not fail.
+    """
     wrapper = current_app.extensions["jobs"][name]
-    if delay is not None and not current_app.config["QUEUE_IMMEDIATE"]:
-        wrapper.schedule(args=args, delay=delay.total_seconds())
-    else:
-        wrapper(*args)
+    try:
+        if delay is not None and not current_app.config["QUEUE_IMMEDIATE"]:
+            wrapper.schedule(args=args, delay=delay.total_seconds())
+        else:
+            wrapper(*args)
+    except Exception:  # noqa: BLE001 - e.g. Redis down; the periodic sweep/check recovers
+        log.exception("could not enqueue job %s %s; a periodic job will pick it up", name, args)
+        return False
+    return True
 
 
 def clock() -> datetime:
@@ -131,10 +140,7 @@ def _enqueue_new_mail(session: Session) -> None:
     if not ids or not has_app_context() or "jobs" not in current_app.extensions:
         return  # outside the app (e.g. a bare script): the periodic sweep delivers them
     for outbox_id in ids:
-        try:
-            enqueue("deliver_email", outbox_id)
-        except Exception:  # noqa: BLE001 - the sweep delivers what could not be enqueued
-            log.exception("could not enqueue delivery of outbox %d; the sweep will", outbox_id)
+        enqueue("deliver_email", outbox_id)  # if the queue is down, the sweep delivers it later
 
 
 @event.listens_for(Session, "after_rollback")

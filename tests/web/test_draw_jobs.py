@@ -323,3 +323,37 @@ def test_the_retention_job_blanks_respondents_when_their_date_has_come(
     groent = db.scalar(select(Assembly).where(Assembly.slug == "groent-byliv-indre-oesterbro"))
     settings = db.scalar(select(Recruitment).where(Recruitment.assembly_id == groent.id))
     assert settings.blanked_at == NOW
+
+
+def test_work_whose_enqueue_failed_is_picked_up_by_the_periodic_jobs(engine: Any) -> None:
+    from portal.demo import DEMO_PASSWORD
+    from tests.conftest import DEMO_EMAILS, make_test_app
+
+    # The queue is unreachable (nothing listens on port 1): requests still succeed.
+    app, close = make_test_app(
+        engine, QUEUE_URL="redis://127.0.0.1:1/0", QUEUE_IMMEDIATE=False, DRAW_HEARTBEAT_TIMEOUT=120
+    )
+    try:
+        client = app.test_client()
+        client.post("/login", data={"email": DEMO_EMAILS["secretariat"], "password": DEMO_PASSWORD})
+        assert client.post("/secretariat/assemblies/klimatilpasning-vejle/draw").status_code == 302
+        with app.app_context(), app.extensions["sessionmaker"]() as db:
+            mail = OutboxEmail(to="x@example.org", subject="Hej", body="Tekst")
+            db.add(mail)
+            db.commit()
+            run = db.scalar(select(SelectionRun).order_by(SelectionRun.id.desc()).limit(1))
+            assert run.status == RunStatus.RUNNING and run.heartbeat_at is None
+            db.refresh(mail)
+            assert mail.status == "queued" and mail.attempts == 0
+            # The queue is back (here: jobs run at once); the next periodic runs recover both.
+            app.config["QUEUE_IMMEDIATE"] = True
+            jobs.get_huey(app).immediate = True
+            jobs.sweep_outbox()
+            app.config["NOW"] = NOW + timedelta(minutes=3)
+            jobs.check_draws()
+            db.refresh(mail)
+            db.refresh(run)
+            assert mail.status == "sent"
+            assert run.status == RunStatus.READY and run.fingerprint
+    finally:
+        close()
