@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 @dataclass
@@ -39,11 +40,34 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(refuse: str | None = None) -> Iterator[tuple[str, Inbox]]:
-    """Yields (PORTAL_SMTP_URL, inbox) for a server listening on 127.0.0.1 until the block ends."""
+def smtp_server(
+    refuse: str | None = None, credentials: tuple[str, str] | None = None
+) -> Iterator[tuple[str, Inbox]]:
+    """Yields (PORTAL_SMTP_URL, inbox) for a server listening on 127.0.0.1 until the block ends.
+
+    With `credentials` the server accepts a login with exactly that user name and password.
+    """
     inbox = Inbox(refuse=refuse)
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    options: dict[str, Any] = {}
+    if credentials is not None:
+
+        def authenticate(
+            server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+        ) -> AuthResult:
+            ok = (
+                isinstance(data, LoginPassword)
+                and (
+                    data.login.decode(),
+                    data.password.decode(),
+                )
+                == credentials
+            )
+            return AuthResult(success=ok, handled=False)  # the server answers 235 or 535
+
+        # AUTH over plain loopback (no TLS here); a wrong login is refused with 535.
+        options = {"authenticator": authenticate, "auth_require_tls": False}
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield f"smtp://127.0.0.1:{port}", inbox

@@ -162,6 +162,24 @@ def test_sent_mail_is_blanked_after_its_retention_period(app: Flask, db) -> None
     assert old.to == "" and old.body == "" and old.blanked_at is not None
 
 
+def test_the_portal_logs_in_with_the_credentials_from_the_smtp_url(app: Flask, db) -> None:  # type: ignore[no-untyped-def]
+    with smtp_server(credentials=("portal@kommune.dk", "p:ss@w/rd")) as (url, inbox):
+        host = url.removeprefix("smtp://")
+        app.config["SMTP_URL"] = f"smtp://portal%40kommune.dk:wrong@{host}"
+        refused = OutboxEmail(to="a@example.org", subject="Nej", body="Tekst")
+        db.add(refused)
+        db.commit()
+        db.refresh(refused)
+        assert refused.status == OutboxStatus.QUEUED and "535" in refused.last_error
+        app.config["SMTP_URL"] = f"smtp://portal%40kommune.dk:p%3Ass%40w%2Frd@{host}"
+        accepted = OutboxEmail(to="b@example.org", subject="Ja", body="Tekst")
+        db.add(accepted)
+        db.commit()
+        db.refresh(accepted)
+        assert accepted.status == OutboxStatus.SENT
+    assert inbox.recipients == ["b@example.org"]
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
