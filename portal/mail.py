@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
@@ -170,6 +171,18 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
 
 
+def _record(session: Session, outbox_id: int, **values: Any) -> None:
+    """Write a delivery's outcome; the UPDATE opens its transaction (on SQLite it waits for the
+    write lock instead of failing on a snapshot that another worker's commit made stale)."""
+    session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == outbox_id, OutboxEmail.status == OutboxStatus.SENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
 def deliver(
     session: Session, outbox_id: int, now: datetime, settings: Delivery
 ) -> timedelta | None:
@@ -182,40 +195,51 @@ def deliver(
         return None
     mail = session.get(OutboxEmail, outbox_id)
     assert mail is not None
+    session.commit()  # end the read before the (slow) send; every write below starts afresh
     try:
         if settings.smtp is not None:
             send(settings.smtp, settings.sender, mail)
         elif not settings.development:
             raise MailNotConfigured("PORTAL_SMTP_URL is not set: e-mail cannot leave the portal")
     except (smtplib.SMTPException, OSError, MailNotConfigured) as error:
-        mail.last_error = _describe(error)
         kind = f"{type(error).__name__} {getattr(error, 'smtp_code', '')}".strip()
         if mail.attempts >= settings.max_attempts or isinstance(error, MailNotConfigured):
-            mail.status, mail.next_attempt_at = OutboxStatus.FAILED, None
-            session.commit()
+            _record(
+                session,
+                outbox_id,
+                status=OutboxStatus.FAILED,
+                next_attempt_at=None,
+                last_error=_describe(error),
+            )
             log.error(
-                "e-mail failed for good: outbox %d, attempt %d, %s", mail.id, mail.attempts, kind
+                "e-mail failed for good: outbox %d, attempt %d, %s", outbox_id, mail.attempts, kind
             )
             return None
         delay: timedelta = FIRST_RETRY * 2 ** (mail.attempts - 1)
-        mail.status, mail.next_attempt_at = OutboxStatus.QUEUED, now + delay
-        session.commit()
+        _record(
+            session,
+            outbox_id,
+            status=OutboxStatus.QUEUED,
+            next_attempt_at=now + delay,
+            last_error=_describe(error),
+        )
         log.warning(
             "e-mail not delivered: outbox %d, attempt %d, %s; retry in %s",
-            mail.id,
+            outbox_id,
             mail.attempts,
             kind,
             delay,
         )
         return delay
-    mail.status, mail.sent_at, mail.last_error, mail.next_attempt_at = (
-        OutboxStatus.SENT,
-        now,
-        "",
-        None,
+    _record(
+        session,
+        outbox_id,
+        status=OutboxStatus.SENT,
+        sent_at=now,
+        last_error="",
+        next_attempt_at=None,
     )
-    session.commit()
-    log.info("e-mail sent: outbox %d (assembly %s)", mail.id, mail.assembly_id)
+    log.info("e-mail sent: outbox %d (assembly %s)", outbox_id, mail.assembly_id)
     return None
 
 
@@ -247,19 +271,20 @@ def due_for_delivery(session: Session, now: datetime) -> list[int]:
 def blank_old_mail(session: Session, now: datetime, days: int) -> int:
     """Retention: sent and failed e-mails lose their address and body (personal links) after `days`."""
     cutoff = now - timedelta(days=days)
-    rows = session.scalars(
-        select(OutboxEmail).where(
+    result = session.execute(
+        update(OutboxEmail)
+        .where(
             OutboxEmail.blanked_at.is_(None),
             or_(
                 (OutboxEmail.status == OutboxStatus.SENT) & (OutboxEmail.sent_at < cutoff),
                 (OutboxEmail.status == OutboxStatus.FAILED) & (OutboxEmail.created_at < cutoff),
             ),
         )
-    ).all()
-    for mail in rows:
-        mail.to, mail.body, mail.last_error, mail.blanked_at = "", "", "", now
+        .values(to="", body="", last_error="", blanked_at=now)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
-    return len(rows)
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def list_outbox(session: Session, assembly_id: int | None, limit: int = 200) -> list[OutboxEmail]:

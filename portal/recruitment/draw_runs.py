@@ -111,6 +111,7 @@ def fail_stale_runs(session: Session, now: datetime, timeout: timedelta) -> list
         SelectionRun.heartbeat_at < now - timeout,
     )
     ids = list(session.scalars(select(SelectionRun.id).where(*stale)))
+    session.commit()  # end the read: each UPDATE below opens its own transaction (SQLite waits)
     failed = []
     for run_id in ids:
         result = session.execute(
@@ -124,10 +125,10 @@ def fail_stale_runs(session: Session, now: datetime, timeout: timedelta) -> list
             )
             .execution_options(synchronize_session=False)
         )
+        session.commit()
         if result.rowcount == 1:  # type: ignore[attr-defined]
             failed.append(run_id)
             log.warning("draw run %d failed: no heartbeat for %s", run_id, timeout)
-    session.commit()
     return failed
 
 
