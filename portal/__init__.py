@@ -22,8 +22,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _secure_cookies(app)
     _trust_proxies(app)
 
-    from . import auth, cleaning, csrf, db, errors, i18n, logs, views
-    from .blueprints import account, members, participate, public, secretariat
+    from . import auth, cleaning, csrf, db, errors, i18n, jobs, logs, views
+    from .blueprints import account, dev, members, participate, public, secretariat
     from .cli import register_cli
     from .numbers import IdConverter
 
@@ -35,11 +35,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
+    jobs.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(members.bp)
     app.register_blueprint(participate.bp)
     app.register_blueprint(secretariat.bp)
+    app.register_blueprint(dev.bp)
     errors.init_app(app)
     register_cli(app)
     return app

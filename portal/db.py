@@ -79,6 +79,10 @@ def init_app(app: Flask) -> None:
         if session is not None:
             session.close()
 
+    # A request's session ends with the request even when an outer app context lives on (tests,
+    # jobs run at once): the next request must read what other sessions (jobs) wrote meanwhile.
+    app.teardown_request(_close_session)
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 

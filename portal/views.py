@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,12 +18,6 @@ def now() -> datetime:
     """The current time; tests pin it with the NOW config value."""
     pinned = current_app.config.get("NOW")
     return pinned if pinned is not None else datetime.now(UTC)
-
-
-def clock_of(app: Flask) -> Callable[[], datetime]:
-    """A clock for work outside the request (background threads), honouring a pinned NOW."""
-    pinned = app.config.get("NOW")
-    return (lambda: pinned) if pinned is not None else (lambda: datetime.now(UTC))
 
 
 def today() -> date:

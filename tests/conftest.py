@@ -100,6 +100,7 @@ def make_test_app(engine: Engine, **overrides: Any) -> tuple[Flask, Any]:
         "PASSWORD_HASH": "fast",
         "NOW": NOW,
         "WTF_CSRF_ENABLED": False,
+        "QUEUE_IMMEDIATE": True,  # jobs run at once, in the test's transaction
     }
     config.update(overrides)
     app = create_app(config)

@@ -15,7 +15,7 @@ from ..models import Assembly, DisplayConsent
 from ..phases import Feature, allows
 from ..recruitment import quotas, seats
 from ..recruitment import registration as recruitment
-from ..views import now, today
+from ..views import current_language, now, today
 
 bp = Blueprint("participate", __name__)
 
@@ -50,6 +50,7 @@ def create_registration(slug: str) -> Response:
         request.remote_addr or "unknown",
         now(),
         per_address_limit=current_app.config["REGISTRATION_LIMIT_PER_ADDRESS"],
+        language=current_language(),
     )
     return redirect(url_for("participate.show_receipt", slug=slug, token=registrant.token))
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from .. import assemblies
+from .. import assemblies, jobs, mail
 from ..auth import current_account, role_required
 from ..db import get_session, reads_only
 from ..errors import form_page
@@ -25,7 +24,7 @@ from ..models import Role
 from ..numbers import parse_int
 from ..recruitment import draws, invitations, privacy, quotas, transparency
 from ..recruitment import registration as recruitment
-from ..views import clock_of, now, today
+from ..views import now, today
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -41,8 +40,6 @@ def _context(slug: str, **_: Any) -> dict[str, Any]:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     run = draws.latest_run(session, assembly)
-    if run is not None:
-        draws.mark_interrupted(session, run, now())
     return {
         "assembly": assembly,
         "settings": recruitment.get_recruitment(session, assembly),
@@ -56,8 +53,8 @@ def _context(slug: str, **_: Any) -> dict[str, Any]:
 
 
 def _seat_link(token: str) -> str:
-    """The personal link a drawn person gets by e-mail."""
-    return url_for("participate.show_seat", token=token, _external=True)
+    """The personal link a drawn person gets by e-mail (from BASE_URL, not the request's Host)."""
+    return mail.external_url(url_for("participate.show_seat", token=token))
 
 
 @bp.get("/assemblies/<slug>")
@@ -176,11 +173,7 @@ def start_draw(slug: str) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     run = draws.start_draw(session, assembly, current_account(), now())
-    make_session, clock = current_app.extensions["write_sessionmaker"], clock_of(current_app)
-    if current_app.config["DRAW_IN_BACKGROUND"]:
-        draws.run_in_background(make_session, run.id, clock)
-    else:
-        draws.compute_lottery(make_session, run.id, clock)
+    jobs.enqueue("compute_lottery", run.id)
     return redirect(url_for("secretariat.show_draw", slug=slug))
 
 
@@ -236,3 +229,14 @@ def replace_declined(slug: str) -> Response:
         "success",
     )
     return redirect(url_for("secretariat.show_draw", slug=slug))
+
+
+@bp.get("/assemblies/<slug>/outbox")
+def show_outbox(slug: str) -> str:
+    session = get_session()
+    assembly = assemblies.get_assembly(session, slug)
+    return render_template(
+        "secretariat/outbox.html",
+        assembly=assembly,
+        mails=mail.list_outbox(session, assembly.id),
+    )

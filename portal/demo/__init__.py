@@ -39,7 +39,7 @@ from ..passwords import hash_password
 from ..phases import local_date
 from ..sanitize import markdown_to_html
 from . import content as c
-from . import pools, recorded
+from . import pools, recorded, selection_phase
 
 DEMO_PASSWORD = "demo-adgangskode"
 DEMO_ACCOUNTS = [
@@ -69,6 +69,7 @@ def load_demo(session: Session, now: datetime | None = None, hash_kind: str = "a
         _baeredygtigt(session, today)
     session.flush()
     _groent_workspace(session, now, users)
+    selection_phase.add_selection_phase_assembly(session, today)
     session.flush()
 
 

@@ -117,6 +117,7 @@ def register(
     now: datetime,
     *,
     per_address_limit: int = 10,
+    language: str = "da",
 ) -> Registrant:
     """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates."""
     if not allows(assembly, Feature.REGISTER, local_date(now)):
@@ -186,6 +187,7 @@ def register(
         availability=sorted(set(form.availability)),
         consent_at=now,
         token=secrets.token_urlsafe(32),
+        language=language if language in ("da", "en") else "da",
         created_at=now,
     )
     try:
