@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -21,6 +24,9 @@ from portal.demo import DEMO_PASSWORD, load_demo
 from portal.models import Base
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+# The demo's material files for this run (never the working tree's instance/uploads).
+DEMO_UPLOADS = tempfile.mkdtemp(prefix="samling-test-uploads-")
+atexit.register(shutil.rmtree, DEMO_UPLOADS, ignore_errors=True)
 TEST_DB_ENV = "PORTAL_TEST_DATABASE_URL"
 
 
@@ -40,7 +46,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
     Base.metadata.create_all(eng)
     with Session(eng) as session:
-        load_demo(session, now=NOW, hash_kind="fast")
+        load_demo(session, now=NOW, hash_kind="fast", upload_dir=DEMO_UPLOADS)
         session.commit()
     yield eng
     eng.dispose()
@@ -61,6 +67,7 @@ def make_test_app(engine: Engine, **overrides: Any) -> tuple[Flask, Any]:
         "PASSWORD_HASH": "fast",
         "NOW": NOW,
         "WTF_CSRF_ENABLED": False,
+        "UPLOAD_DIR": DEMO_UPLOADS,
     }
     config.update(overrides)
     app = create_app(config)

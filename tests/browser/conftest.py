@@ -96,11 +96,12 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
             "PASSWORD_HASH": "fast",
             "TESTING": False,
             "SERVER_NAME": None,
+            "UPLOAD_DIR": str(tmp / "uploads"),
         }
     )
     Base.metadata.create_all(app.extensions["engine"])
     with app.extensions["sessionmaker"]() as session:
-        load_demo(session, now=None)
+        load_demo(session, now=None, upload_dir=str(tmp / "uploads"))
         session.commit()
     yield app
     app.extensions["engine"].dispose()
