@@ -20,7 +20,9 @@ from .forms import Form
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED = frozenset({"new"})  # /secretariat/assemblies/new is the creation form
-DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+DANISH = str.maketrans(
+    {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa", "’": ""}
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,10 @@ def get_any_assembly(session: Session, slug: str) -> Assembly:
 def slugify(title: str) -> str:
     """A URL name from a title: Danish letters spelt out, lower case, words joined by hyphens."""
     ascii_text = (
-        unicodedata.normalize("NFKD", title.translate(DANISH)).encode("ascii", "ignore").decode()
+        unicodedata.normalize("NFKD", title.translate(DANISH))
+        .encode("ascii", "ignore")
+        .decode()
+        .replace("'", "")
     )
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:60].rstrip("-") or "borgersamling"

@@ -26,7 +26,7 @@ def _only_secretariat() -> None:
     return None
 
 
-def _assembly_context(slug: str, **_: Any) -> dict[str, Any]:
+def _assembly_context(slug: str, **_kwargs: Any) -> dict[str, Any]:
     assembly = assemblies.get_any_assembly(get_session(), slug)
     return {
         "assembly": assembly,
@@ -37,7 +37,7 @@ def _assembly_context(slug: str, **_: Any) -> dict[str, Any]:
     }
 
 
-def _new_context(**_: Any) -> dict[str, Any]:
+def _new_context(**_kwargs: Any) -> dict[str, Any]:
     return {"assembly": None, "fields": assemblies.TEXT_FIELDS}
 
 
@@ -115,7 +115,7 @@ def change_status(slug: str) -> Response:
     return redirect(url_for("office.show_assembly", slug=slug))
 
 
-def _timeline_context(slug: str, **_: Any) -> dict[str, Any]:
+def _timeline_context(slug: str, **_kwargs: Any) -> dict[str, Any]:
     context = _assembly_context(slug)
     context["rows"] = timeline.form_rows(context["assembly"], request.form)
     context["phase_kinds"] = list(PhaseKind)

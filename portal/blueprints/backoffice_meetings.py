@@ -29,7 +29,7 @@ def _only_secretariat() -> None:
 
 
 def _context(slug: str, meeting_id: int | None = None, material_id: int | None = None,
-             **_: Any) -> dict[str, Any]:
+             **_kwargs: Any) -> dict[str, Any]:
     assembly = assemblies.get_any_assembly(get_session(), slug)
     return {
         "assembly": assembly,
