@@ -125,8 +125,7 @@ def get_assembly(session: Session, slug: str, include_planned: bool = False) -> 
     `include_planned` lets staff preview an assembly that is not public yet."""
     query = select(Assembly) if include_planned else _public_assemblies()
     assembly = session.scalar(
-        query.where(Assembly.slug == slug)
-        .options(
+        query.where(Assembly.slug == slug).options(
             selectinload(Assembly.phases),
             selectinload(Assembly.meetings),
             selectinload(Assembly.materials),

@@ -27,9 +27,7 @@ def visible_materials(assembly: Assembly, preview: bool = False) -> list[Materia
     """Materials the public may see: published, and not tied to an unpublished meeting."""
     hidden = {m.id for m in assembly.meetings if not m.published}
     return [
-        m
-        for m in assembly.materials
-        if preview or (m.published and m.meeting_id not in hidden)
+        m for m in assembly.materials if preview or (m.published and m.meeting_id not in hidden)
     ]
 
 
@@ -55,9 +53,7 @@ def filter_materials(
 
 def get_public_file(assembly: Assembly, material_id: int, preview: bool = False) -> Material:
     """A visible material that has a stored file, or NotFound."""
-    material = next(
-        (m for m in visible_materials(assembly, preview) if m.id == material_id), None
-    )
+    material = next((m for m in visible_materials(assembly, preview) if m.id == material_id), None)
     if material is None or not material.stored_name:
         raise NotFound(f"{assembly.slug}/materials/{material_id}/file")
     return material

@@ -85,5 +85,7 @@ def timeline(assembly: Assembly, today: date) -> list[TimelineStep]:
             state = "done"
         else:
             state = "upcoming"
-        steps.append(TimelineStep(phase, state, seen[phase.kind] if kinds[phase.kind] > 1 else None))
+        steps.append(
+            TimelineStep(phase, state, seen[phase.kind] if kinds[phase.kind] > 1 else None)
+        )
     return steps

@@ -76,7 +76,10 @@ def init_app(app: Flask) -> None:
         localized=localized,
         localized_text=localized_text,
         is_staff=is_staff,
-        labels=labels, url_with=url_with, csrf_token=generate_csrf, today=today
+        labels=labels,
+        url_with=url_with,
+        csrf_token=generate_csrf,
+        today=today,
     )
 
     @app.context_processor

@@ -20,9 +20,7 @@ from .forms import Form
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED = frozenset({"new"})  # /secretariat/assemblies/new is the creation form
-DANISH = str.maketrans(
-    {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa", "’": ""}
-)
+DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa", "’": ""})
 
 
 @dataclass(frozen=True)
@@ -42,9 +40,7 @@ TEXT_FIELDS: tuple[TextField, ...] = (
     TextField("remit", _l("Spørgsmålet fra politikerne (opgaven)"), required=True),
     TextField("in_scope", _l("Til debat")),
     TextField("out_of_scope", _l("Ikke til debat")),
-    TextField(
-        "commissioned_by", _l("Bestilt af"), required=True, multiline=False, max_length=200
-    ),
+    TextField("commissioned_by", _l("Bestilt af"), required=True, multiline=False, max_length=200),
     TextField(
         "operator",
         _l("Gennemføres af (den uafhængige procesleder)"),

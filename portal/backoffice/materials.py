@@ -68,7 +68,9 @@ def _read(assembly: Assembly, form: Form, errors: dict[str, str]) -> dict[str, o
     return values
 
 
-def _check_accessibility(values: dict[str, object], is_document: bool, errors: dict[str, str]) -> None:
+def _check_accessibility(
+    values: dict[str, object], is_document: bool, errors: dict[str, str]
+) -> None:
     """Web-accessibility law: videos need captions (or a transcript); documents an accessible
     version or a plain summary."""
     if values["kind"] == MaterialKind.VIDEO:

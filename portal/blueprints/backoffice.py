@@ -67,7 +67,9 @@ def create_assembly() -> Response:
 
 @bp.get("/assemblies/<slug>/overview")
 def show_assembly(slug: str) -> str:
-    return render_template("backoffice/assembly.html", errors={}, form={}, **_assembly_context(slug))
+    return render_template(
+        "backoffice/assembly.html", errors={}, form={}, **_assembly_context(slug)
+    )
 
 
 def _as_form(assembly: Any) -> dict[str, str]:
@@ -124,7 +126,9 @@ def _timeline_context(slug: str, **_kwargs: Any) -> dict[str, Any]:
 
 @bp.get("/assemblies/<slug>/timeline")
 def edit_timeline(slug: str) -> str:
-    return render_template("backoffice/timeline.html", errors={}, form={}, **_timeline_context(slug))
+    return render_template(
+        "backoffice/timeline.html", errors={}, form={}, **_timeline_context(slug)
+    )
 
 
 @bp.post("/assemblies/<slug>/timeline")

@@ -28,8 +28,9 @@ def _only_secretariat() -> None:
     return None
 
 
-def _context(slug: str, meeting_id: int | None = None, material_id: int | None = None,
-             **_kwargs: Any) -> dict[str, Any]:
+def _context(
+    slug: str, meeting_id: int | None = None, material_id: int | None = None, **_kwargs: Any
+) -> dict[str, Any]:
     assembly = assemblies.get_any_assembly(get_session(), slug)
     return {
         "assembly": assembly,
@@ -108,8 +109,10 @@ def publish_meeting(slug: str, meeting_id: int) -> Response:
     meeting = _context(slug, meeting_id)["meeting"]
     published = request.form.get("published") == "yes"
     meetings.set_meeting_published(get_session(), meeting, published, current_account(), now())
-    flash(_("Mødet er offentligt.") if published else _("Mødet er skjult for offentligheden."),
-          "success")
+    flash(
+        _("Mødet er offentligt.") if published else _("Mødet er skjult for offentligheden."),
+        "success",
+    )
     return redirect(url_for("office.show_assembly", slug=slug, _anchor="meetings"))
 
 
@@ -122,8 +125,20 @@ def delete_meeting(slug: str, meeting_id: int) -> Response:
 
 
 def _material_form(material: Material) -> dict[str, str]:
-    names = ("title", "title_en", "kind", "chosen_by", "source", "affiliation", "summary",
-             "summary_en", "url", "accessible_url", "plain_summary", "plain_summary_en")
+    names = (
+        "title",
+        "title_en",
+        "kind",
+        "chosen_by",
+        "source",
+        "affiliation",
+        "summary",
+        "summary_en",
+        "url",
+        "accessible_url",
+        "plain_summary",
+        "plain_summary_en",
+    )
     form = {k: str(getattr(material, k) or "") for k in names}
     form["meeting_id"] = str(material.meeting_id or "")
     form["captions"] = "yes" if material.captions else ""
@@ -134,9 +149,7 @@ def _material_form(material: Material) -> dict[str, str]:
 @bp.get("/materials/new")
 def new_material(slug: str) -> str:
     form = {"published": "yes", "meeting_id": request.args.get("meeting", "")}
-    return render_template(
-        "backoffice/material_form.html", errors={}, form=form, **_context(slug)
-    )
+    return render_template("backoffice/material_form.html", errors={}, form=form, **_context(slug))
 
 
 @bp.post("/materials")
@@ -180,7 +193,9 @@ def publish_material(slug: str, material_id: int) -> Response:
     published = request.form.get("published") == "yes"
     materials.set_material_published(get_session(), material, published, current_account(), now())
     flash(
-        _("Materialet er offentligt.") if published else _("Materialet er skjult for offentligheden."),
+        _("Materialet er offentligt.")
+        if published
+        else _("Materialet er skjult for offentligheden."),
         "success",
     )
     return redirect(url_for("office.show_assembly", slug=slug, _anchor="materials"))

@@ -85,9 +85,7 @@ PHASES = [
 ]
 
 
-def add_overdue_assembly(
-    session: Session, today: date, secretariat: User, upload_dir: str
-) -> None:
+def add_overdue_assembly(session: Session, today: date, secretariat: User, upload_dir: str) -> None:
     """The council-answer stage: handed over 70 days ago, due after ANSWER_WEEKS, mostly unanswered."""
     if session.scalar(select(Assembly.id).where(Assembly.slug == SLUG)) is not None:
         return
@@ -109,20 +107,33 @@ def add_overdue_assembly(
     session.add(assembly)
     drawn_at = datetime.combine(assembly.draw_on, time(13), UTC)
     recorded.drawn_members(
-        session, assembly, QUOTAS, 110, "3 6 1 1 5 2 (terninger)", secretariat, drawn_at,
+        session,
+        assembly,
+        QUOTAS,
+        110,
+        "3 6 1 1 5 2 (terninger)",
+        secretariat,
+        drawn_at,
         district_key="Område",
     )
     learning = start + timedelta(days=44)
     for number, (offset, title) in enumerate(
-        [(0, "Velkomst og skybrud 101"), (14, "Oplæg og besøg i et regnvandsbed"),
-         (35, "Drøftelser i grupper"), (63, "Udkast til anbefalinger"),
-         (173 - 44 - 1, "Endelig afstemning og overrækkelse")],
+        [
+            (0, "Velkomst og skybrud 101"),
+            (14, "Oplæg og besøg i et regnvandsbed"),
+            (35, "Drøftelser i grupper"),
+            (63, "Udkast til anbefalinger"),
+            (173 - 44 - 1, "Endelig afstemning og overrækkelse"),
+        ],
         start=1,
     ):
         starts = datetime.combine(learning + timedelta(days=offset), time(10), COPENHAGEN)
         assembly.meetings.append(
             Meeting(
-                number=number, title=title, starts_at=starts, ends_at=starts + timedelta(hours=6),
+                number=number,
+                title=title,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=6),
                 place="Kulturhuset Islands Brygge" if number % 2 else RAADHUS[0],
                 address="Islands Brygge 18, 2300 København S" if number % 2 else RAADHUS[1],
                 accessibility="Niveaufri adgang og elevator. Teleslynge i salen.",
@@ -146,8 +157,10 @@ def add_overdue_assembly(
             affiliation="Københavns Kommune",
             summary="Hvor løber vandet hen ved et skybrud, og hvad er allerede planlagt?",
             plain_summary="Et kort over kvarteret med de steder, hvor vandet samler sig.",
-            stored_name=stored, file_name="skybrudsplan-amager-oest.pdf",
-            content_type="application/pdf", file_size=size,
+            stored_name=stored,
+            file_name="skybrudsplan-amager-oest.pdf",
+            content_type="application/pdf",
+            file_size=size,
             published_on=learning,
         )
     )
@@ -156,13 +169,20 @@ def add_overdue_assembly(
     handed = datetime.combine(handover, time(15), UTC)
     for number, (title, text) in enumerate(RECOMMENDATIONS, start=1):
         rec = Recommendation(
-            number=number, title=title, text=text, status=RecommendationStatus.FINAL,
-            created_at=handed, updated_at=handed, support_count=18 + number,
-            can_live_with_count=4, cannot_support_count=2 - number % 2,
+            number=number,
+            title=title,
+            text=text,
+            status=RecommendationStatus.FINAL,
+            created_at=handed,
+            updated_at=handed,
+            support_count=18 + number,
+            can_live_with_count=4,
+            cannot_support_count=2 - number % 2,
         )
         rec.revisions.append(
-            RecommendationRevision(title=title, text=text, message="Endelig", public_label="Endelig",
-                                   created_at=handed)
+            RecommendationRevision(
+                title=title, text=text, message="Endelig", public_label="Endelig", created_at=handed
+            )
         )
         answered = number == 4
         rec.answer = CouncilAnswer(
