@@ -246,3 +246,18 @@ def test_bad_phase_rows_get_field_messages(login_as) -> None:  # type: ignore[no
     html = client.post("/secretariat/assemblies/baeredygtigt-forbrug/timeline", data=data)
     text = html.get_data(as_text=True)
     assert "Vælg en fase." in text and "Slutdatoen ligger før startdatoen." in text
+
+
+def test_a_new_assembly_has_working_recruitment_and_overview_pages(login_as) -> None:  # type: ignore[no-untyped-def]
+    client = login_as("secretariat")
+    slug = _create(client)
+    for url in (
+        f"/secretariat/assemblies/{slug}/overview",
+        f"/secretariat/assemblies/{slug}/edit",
+        f"/assemblies/{slug}/materials",
+    ):
+        assert client.get(url).status_code == 200, url
+    overview = client.get(f"/secretariat/assemblies/{slug}/overview").get_data(as_text=True)
+    assert f'href="/secretariat/assemblies/{slug}"' not in overview  # recruitment: once published
+    client.post(f"/secretariat/assemblies/{slug}/status", data={"status": "active"})
+    assert client.get(f"/secretariat/assemblies/{slug}").status_code == 200
