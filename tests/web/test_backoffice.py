@@ -261,3 +261,13 @@ def test_a_new_assembly_has_working_recruitment_and_overview_pages(login_as) -> 
     assert f'href="/secretariat/assemblies/{slug}"' not in overview  # recruitment: once published
     client.post(f"/secretariat/assemblies/{slug}/status", data={"status": "active"})
     assert client.get(f"/secretariat/assemblies/{slug}").status_code == 200
+
+
+def test_an_action_refused_by_the_phase_never_ends_on_a_dead_end(app: Flask) -> None:
+    client = app.test_client()
+    response = client.post("/assemblies/middelalderbyen-2019/register", data={"first_name": "A"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'href="/assemblies/middelalderbyen-2019"' in html and "Tilbage til borgersamlingen" in html
+    page = client.get("/assemblies/middelalderbyen-2019").get_data(as_text=True)
+    assert "/assemblies/middelalderbyen-2019/register" not in page  # no sign-up offered
