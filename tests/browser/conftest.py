@@ -56,6 +56,10 @@ PUBLIC_PAGES: list[tuple[str, int]] = [
     ("/assemblies/baeredygtigt-forbrug/selection", 200),
     ("/assemblies/middelalderbyen-2019/selection", 200),
     ("/assemblies/groent-byliv-indre-oesterbro/selection", 200),
+    ("/assemblies/middelalderbyen-2019/meetings/1", 200),  # the first meeting seeded
+    ("/assemblies/middelalderbyen-2019/materials", 200),
+    ("/assemblies/middelalderbyen-2019/materials?kind=report", 200),
+    ("/assemblies/skybrud-amager-oest", 200),
     ("/login", 200),
     ("/assemblies/does-not-exist", 404),
 ]
