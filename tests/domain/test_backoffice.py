@@ -203,3 +203,17 @@ def test_the_council_answer_demo_is_overdue_with_answers_missing(db: Session) ->
     kinds = [p.kind for p in assembly.phases]
     assert kinds.count(PhaseKind.PUBLIC_COMMENT) == 2  # two comment rounds
     assert len(assembly.members) == assembly.seats
+
+
+def test_the_demo_pdf_is_structurally_valid() -> None:
+    """Every xref offset points at its object and startxref at the table (what readers check)."""
+    data = tiny_pdf("Trafiktal (2019) – Østerbro", ["Linje med \\ og (parenteser)"])
+    assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
+    start = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    assert data[start:].startswith(b"xref")
+    lines = data[start:].split(b"\n")
+    count = int(lines[1].split()[1])
+    for number, line in enumerate(lines[3 : 2 + count], start=1):
+        offset = int(line.split()[0])
+        assert data[offset:].startswith(b"%d 0 obj" % number)
+    assert "Østerbro".encode("latin-1") in data  # WinAnsi text, Danish letters kept

@@ -268,6 +268,8 @@ def test_an_action_refused_by_the_phase_never_ends_on_a_dead_end(app: Flask) -> 
     response = client.post("/assemblies/middelalderbyen-2019/register", data={"first_name": "A"})
     html = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert 'href="/assemblies/middelalderbyen-2019"' in html and "Tilbage til borgersamlingen" in html
+    assert (
+        'href="/assemblies/middelalderbyen-2019"' in html and "Tilbage til borgersamlingen" in html
+    )
     page = client.get("/assemblies/middelalderbyen-2019").get_data(as_text=True)
     assert "/assemblies/middelalderbyen-2019/register" not in page  # no sign-up offered
