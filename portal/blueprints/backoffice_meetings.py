@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from .. import labels
@@ -150,6 +151,28 @@ def _material_form(material: Material) -> dict[str, str]:
 def new_material(slug: str) -> str:
     form = {"published": "yes", "meeting_id": request.args.get("meeting", "")}
     return render_template("backoffice/material_form.html", errors={}, form=form, **_context(slug))
+
+
+FORM_ALLOWANCE = 1_000_000  # room for the form's text fields next to the file
+
+
+@bp.url_value_preprocessor
+def _limit_upload_size(_endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    """A request far over the upload limit is cut off while it arrives (not spooled to disk);
+    uploads just over it reach the domain check and its message. A URL preprocessor, because it
+    must run before CSRFProtect (an app-level before_request) reads the form."""
+    request.max_content_length = int(current_app.config["UPLOAD_MAX_BYTES"]) + FORM_ALLOWANCE
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _far_too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+    """The material form again with a clear message (the other fields could not be read)."""
+    context = _context(**(request.view_args or {}))
+    message = _("Filen er for stor. Den må højst fylde %(mb)s MB.", mb=context["max_mb"])
+    html = render_template(
+        "backoffice/material_form.html", errors={"file": message}, form={}, **context
+    )
+    return html, 413
 
 
 @bp.post("/materials")

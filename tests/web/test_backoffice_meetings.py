@@ -293,3 +293,38 @@ def test_demo_materials_have_real_files(app, store) -> None:  # type: ignore[no-
 def make_demo_client(app: Flask, directory: str) -> FlaskClient:
     app.config["UPLOAD_DIR"] = directory
     return app.test_client()
+
+
+def test_an_upload_far_over_the_limit_is_cut_off_with_a_clear_message(
+    login_as, store, uploads
+) -> None:  # type: ignore[no-untyped-def]
+    client = login_as("secretariat")
+    before = store.scalar(select(func.count()).select_from(Material))
+    huge = b"%PDF-1.4\n" + b"0" * (office_fixtures.MAX_BYTES + 1_100_000)
+    response = _upload(client, huge, "enorm.pdf")
+    assert response.status_code == 413
+    assert "Filen er for stor" in response.get_data(as_text=True)
+    assert store.scalar(select(func.count()).select_from(Material)) == before
+    assert _files(uploads) == []
+
+
+def test_the_cut_off_happens_before_the_csrf_check_reads_the_form(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from portal.demo import DEMO_PASSWORD
+    from tests.conftest import csrf_token_from, make_test_app
+
+    app, close = make_test_app(
+        engine, UPLOAD_DIR=str(tmp_path), UPLOAD_MAX_BYTES=1000, WTF_CSRF_ENABLED=True
+    )
+    try:
+        client = app.test_client()
+        token = csrf_token_from(client.get("/login").get_data(as_text=True))
+        login = {"email": "secretariat@example.org", "password": DEMO_PASSWORD, "csrf_token": token}
+        assert client.post("/login", data=login).status_code == 302
+        huge = {"file": (io.BytesIO(b"0" * 1_200_000), "a.pdf")}
+        response = client.post(f"{BASE}/materials", data=huge, content_type="multipart/form-data")
+        # Cut off before CSRFProtect parsed the body: our message, not a CSRF refusal (400).
+        assert response.status_code == 413
+        assert "Filen er for stor" in response.get_data(as_text=True)
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        close()
