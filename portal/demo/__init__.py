@@ -354,7 +354,18 @@ ADDRESSES = {
 
 
 def _baeredygtigt(session: Session, today: date) -> None:
-    assembly = Assembly(status=AssemblyStatus.ACTIVE, answer_due=None, **c.BAEREDYGTIGT)
+    assembly = Assembly(
+        status=AssemblyStatus.ACTIVE,
+        answer_due=None,
+        answer_weeks=13,
+        draw_on=today + timedelta(days=35),
+        reply_by=today + timedelta(days=45),
+        meeting_schedule="Fem weekender (lørdag og søndag kl. 10–17) i Odense og København.",
+        time_commitment="Omkring 70 timer i alt over fire måneder.",
+        compensation="Et honorar pr. weekend; rejse, overnatning og børnepasning betales.",
+        contact="Sekretariatet: borgersamling@example.org, tlf. 70 20 20 20 (hverdage 9–15).",
+        **c.BAEREDYGTIGT,
+    )
     for i, (place, weeks) in enumerate(
         [
             ("Odense Rådhus", 10),
