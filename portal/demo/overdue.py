@@ -78,9 +78,9 @@ PHASES = [
     (PhaseKind.LEARNING, 28, None),
     (PhaseKind.DELIBERATION, 28, None),
     (PhaseKind.DRAFTING, 21, None),
-    (PhaseKind.PUBLIC_COMMENT, 14, "Runde 1: de første udkast"),
-    (PhaseKind.DRAFTING, 14, "Udkastene rettes efter kommentarerne"),
-    (PhaseKind.PUBLIC_COMMENT, 10, "Runde 2: de reviderede udkast"),
+    (PhaseKind.PUBLIC_COMMENT, 14, ("de første udkast", "the first drafts")),
+    (PhaseKind.DRAFTING, 14, ("rettelser efter kommentarerne", "revised after the comments")),
+    (PhaseKind.PUBLIC_COMMENT, 10, ("de reviderede udkast", "the revised drafts")),
     (PhaseKind.FINAL, 14, None),
 ]
 
@@ -96,7 +96,13 @@ def add_overdue_assembly(session: Session, today: date, secretariat: User, uploa
     day = start
     for kind, days, label in PHASES:
         assembly.phases.append(
-            Phase(kind=kind, starts_on=day, ends_on=day + timedelta(days=days - 1), label=label)
+            Phase(
+                kind=kind,
+                starts_on=day,
+                ends_on=day + timedelta(days=days - 1),
+                label=label[0] if label else None,
+                label_en=label[1] if label else None,
+            )
         )
         day += timedelta(days=days)
     assembly.phases.append(
