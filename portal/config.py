@@ -24,11 +24,15 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "REGISTRATION_LIMIT_PER_ADDRESS": 10,
-    "DRAW_IN_BACKGROUND": True,  # tests compute the lottery inside the request  # sign-ups per hour from one address
+    "DRAW_IN_BACKGROUND": True,  # tests compute the lottery inside the request
     "SESSION_COOKIE_SECURE": False,  # True when served over https: cookies get the __Host- prefix
     "SITE_NAME": "Samling",
     "PAGE_SIZE": 10,
     "WTF_CSRF_ENABLED": True,
+    # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto are trusted (0: none,
+    # the visitor's address is the connection's). Rate limits count per visitor address.
+    "TRUSTED_PROXIES": 0,
+    "LOG_LEVEL": "INFO",  # of the "portal" logger (unless the host configured logging itself)
 }
 
 # Environment variables that are read, with the type they are parsed to.
@@ -42,6 +46,7 @@ _TYPES: dict[str, type] = {
     "PAGE_SIZE": int,
     "UPLOAD_MAX_BYTES": int,
     "WTF_CSRF_ENABLED": bool,
+    "TRUSTED_PROXIES": int,
 }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
@@ -15,6 +14,7 @@ from markupsafe import Markup
 
 from . import labels
 from .models import Role
+from .phases import local_date
 from .sanitize import render_markdown
 
 
@@ -31,7 +31,8 @@ def clock_of(app: Flask) -> Callable[[], datetime]:
 
 
 def today() -> date:
-    return now().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    """Today in Copenhagen: the same day the commands' phase checks use."""
+    return local_date(now())
 
 
 def current_language() -> str:

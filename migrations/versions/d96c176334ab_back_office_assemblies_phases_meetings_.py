@@ -4,7 +4,7 @@ New columns get server defaults so existing rows migrate; the one-phase-per-kind
 (several comment rounds).
 
 Revision ID: d96c176334ab
-Revises: a099ee770eb9
+Revises: b7c1d2e3f4a5
 Create Date: 2026-12-02 04:30:47.705013
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'd96c176334ab'
-down_revision = 'a099ee770eb9'
+down_revision = 'b7c1d2e3f4a5'
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,7 @@ from ..models import (
     WorkingGroup,
 )
 from ..passwords import hash_password
+from ..phases import local_date
 from ..sanitize import markdown_to_html
 from . import content as c
 from . import office, overdue, pools, recorded
@@ -62,7 +63,7 @@ def load_demo(
     """Create the demo accounts and assemblies unless they exist; dates are relative to now.
     Materials' files are written under upload_dir (the configured UPLOAD_DIR by default)."""
     now = now or datetime.now(UTC)
-    today = now.date()
+    today = local_date(now)
     uploads = upload_dir or str(config.load()["UPLOAD_DIR"])
     users = _accounts(session, hash_kind)
     if (

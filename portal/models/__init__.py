@@ -26,6 +26,7 @@ from .recommendations import (
     SupportVote,
 )
 from .recruitment import (
+    ACTIVE_EMAIL_INDEX,
     Invitation,
     InvitationBatch,
     OutboxEmail,
@@ -42,6 +43,7 @@ from .recruitment import (
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
+    "ACTIVE_EMAIL_INDEX",
     "Invitation",
     "InvitationBatch",
     "OutboxEmail",
