@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_datetime
+from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -116,6 +116,12 @@ def member_addresses(session: Session, assembly: Assembly) -> list[str]:
 
 
 def _tell_members(session: Session, meeting: Meeting) -> int:
+    # Members read Danish; the secretary's own page language must not choose the mail's.
+    with force_locale("da"):
+        return _send_move_notice(session, meeting)
+
+
+def _send_move_notice(session: Session, meeting: Meeting) -> int:
     local = meeting.starts_at.astimezone(ZoneInfo("Europe/Copenhagen"))
     when = format_datetime(local, "EEEE d. MMMM y 'kl.' HH:mm")
     subject = str(_l("Ændret mødetid eller -sted: %(t)s", t=meeting.title))[:200]

@@ -114,7 +114,8 @@ def test_moving_a_meeting_emails_every_active_member_in_the_same_transaction(
     # the agenda changes: nobody is e-mailed
     client.post(f"{BASE}/meetings/{meeting.id}/edit", data={**MEETING, "agenda": "Ny dagsorden"})
     assert store.scalar(select(func.count()).select_from(OutboxEmail)) == before
-    # the place changes: every active member is told
+    # the place changes: every active member is told, in Danish whatever the secretary reads
+    client.set_cookie("samling-lang", "en")
     response = client.post(
         f"{BASE}/meetings/{meeting.id}/edit", data={**MEETING, "place": "Kulturhuset Indre By"}
     )
@@ -125,6 +126,10 @@ def test_moving_a_meeting_emails_every_active_member_in_the_same_transaction(
         "Kulturhuset Indre By" in m.body and "Ekstra møde om træer" in m.subject for m in mails
     )
     assert "member@example.org" in {m.to for m in mails}
+    assert all(
+        m.body.startswith("Kære medlem af") and "lørdag 16. januar 2027 kl. 10:00" in m.body
+        for m in mails
+    )
     event = store.scalar(
         select(AuditEvent)
         .where(AuditEvent.action == "meeting.update")
