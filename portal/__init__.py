@@ -23,7 +23,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _trust_proxies(app)
 
     from . import auth, cleaning, csrf, db, errors, i18n, jobs, logs, views
-    from .blueprints import account, dev, members, participate, public, secretariat
+    from .blueprints import (
+        account,
+        backoffice,
+        backoffice_meetings,
+        dev,
+        library,
+        members,
+        participate,
+        public,
+        secretariat,
+    )
     from .cli import register_cli
     from .numbers import IdConverter
 
@@ -42,6 +52,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(participate.bp)
     app.register_blueprint(secretariat.bp)
     app.register_blueprint(dev.bp)
+    app.register_blueprint(backoffice.bp)
+    app.register_blueprint(backoffice_meetings.bp)
+    app.register_blueprint(library.bp)
     errors.init_app(app)
     register_cli(app)
     return app

@@ -29,6 +29,7 @@ class Activity:
     assembly: Assembly
     title: str
     number: int | None = None  # the recommendation's number, when about one
+    meeting_id: int | None = None  # the meeting's page, when about one
 
 
 def list_recent_activity(session: Session, now: datetime, limit: int = 6) -> list[Activity]:
@@ -36,7 +37,7 @@ def list_recent_activity(session: Session, now: datetime, limit: int = 6) -> lis
     meetings = session.scalars(
         select(Meeting)
         .join(Assembly)
-        .where(Assembly.status.in_(PUBLIC), Meeting.starts_at <= now)
+        .where(Assembly.status.in_(PUBLIC), Meeting.published, Meeting.starts_at <= now)
         .options(joinedload(Meeting.assembly))
         .order_by(Meeting.starts_at.desc())
         .limit(limit)
@@ -62,7 +63,10 @@ def list_recent_activity(session: Session, now: datetime, limit: int = 6) -> lis
         .order_by(CouncilAnswer.decided_on.desc())
         .limit(limit)
     ).all()
-    items = [Activity(local_date(m.starts_at), "meeting", m.assembly, m.title) for m in meetings]
+    items = [
+        Activity(local_date(m.starts_at), "meeting", m.assembly, m.title, meeting_id=m.id)
+        for m in meetings
+    ]
     items += [
         Activity(local_date(r.updated_at), "recommendation", r.assembly, r.title, r.number)
         for r in recs

@@ -120,12 +120,12 @@ def list_years(session: Session) -> list[int]:
     return sorted({s.year for s in starts if s is not None}, reverse=True)
 
 
-def get_assembly(session: Session, slug: str) -> Assembly:
-    """One public assembly with everything its page shows, in a fixed number of queries."""
+def get_assembly(session: Session, slug: str, include_planned: bool = False) -> Assembly:
+    """One public assembly with everything its page shows, in a fixed number of queries;
+    `include_planned` lets staff preview an assembly that is not public yet."""
+    query = select(Assembly) if include_planned else _public_assemblies()
     assembly = session.scalar(
-        _public_assemblies()
-        .where(Assembly.slug == slug)
-        .options(
+        query.where(Assembly.slug == slug).options(
             selectinload(Assembly.phases),
             selectinload(Assembly.meetings),
             selectinload(Assembly.materials),

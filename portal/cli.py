@@ -22,7 +22,11 @@ def register_cli(app: Flask) -> None:
     def seed_demo() -> None:
         """Load the demo assemblies and accounts (safe to run again)."""
         with _session() as session:
-            load_demo(session, hash_kind=current_app.config["PASSWORD_HASH"])
+            load_demo(
+                session,
+                hash_kind=current_app.config["PASSWORD_HASH"],
+                upload_dir=current_app.config["UPLOAD_DIR"],
+            )
             session.commit()
             for slug, counts in demo_summary(session).items():
                 click.echo(

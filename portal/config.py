@@ -14,7 +14,8 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": DEV_SECRET,
     "DATABASE_URL": f"sqlite:///{ROOT / 'instance' / 'samling.db'}",
     "SEARCH_INDEX_DIR": str(ROOT / "instance" / "search-index"),
-    "UPLOAD_DIR": str(ROOT / "instance" / "uploads"),
+    "UPLOAD_DIR": str(ROOT / "instance" / "uploads"),  # materials' files; never under static/
+    "UPLOAD_MAX_BYTES": 20_000_000,
     "ACCESSIBILITY_STATEMENT_URL": "https://www.was.digst.dk/",
     "DEFAULT_LOCALE": "da",
     "TIMEZONE": "Europe/Copenhagen",
@@ -57,6 +58,7 @@ _TYPES: dict[str, type] = {
     "OUTBOX_RETENTION_DAYS": int,
     "SESSION_COOKIE_SECURE": bool,
     "PAGE_SIZE": int,
+    "UPLOAD_MAX_BYTES": int,
     "WTF_CSRF_ENABLED": bool,
     "TRUSTED_PROXIES": int,
 }

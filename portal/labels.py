@@ -51,6 +51,7 @@ MATERIAL_KIND = {
     MaterialKind.REPORT: _l("Rapport"),
     MaterialKind.VIDEO: _l("Video"),
     MaterialKind.STAKEHOLDER_HEARING: _l("Høring af interessenter"),
+    MaterialKind.OTHER: _l("Andet"),
 }
 
 CHOSEN_BY = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -76,18 +77,25 @@ def allows(assembly: Assembly, feature: Feature, today: date) -> bool:
 class TimelineStep:
     phase: Phase
     state: str  # "done", "current" or "upcoming"
+    round: int | None = None  # 1, 2 … when the kind recurs (several comment rounds)
 
 
 def timeline(assembly: Assembly, today: date) -> list[TimelineStep]:
     """Every phase with whether it is done, under way or still to come."""
     now = current_phase(assembly, today)
     steps = []
-    for phase in sorted(assembly.phases, key=lambda p: p.starts_on):
+    ordered = sorted(assembly.phases, key=lambda p: p.starts_on)
+    kinds = Counter(p.kind for p in ordered)
+    seen: Counter[PhaseKind] = Counter()
+    for phase in ordered:
+        seen[phase.kind] += 1
         if now is not None and phase.id == now.id and today <= phase.ends_on:
             state = "current"
         elif phase.ends_on < today:
             state = "done"
         else:
             state = "upcoming"
-        steps.append(TimelineStep(phase, state))
+        steps.append(
+            TimelineStep(phase, state, seen[phase.kind] if kinds[phase.kind] > 1 else None)
+        )
     return steps

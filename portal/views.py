@@ -7,9 +7,12 @@ from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from . import labels
+from .models import Role
 from .phases import local_date
 from .sanitize import render_markdown
 
@@ -40,6 +43,21 @@ def localized(obj: Any, attr: str) -> str:
     return str(getattr(obj, attr) or "")
 
 
+def localized_text(obj: Any, attr: str) -> Markup:
+    """The field in the visitor's language; Danish text on an English page is marked lang="da"
+    (screen readers pronounce it right) rather than left blank."""
+    text = localized(obj, attr)
+    if current_language() == "en" and text and not getattr(obj, f"{attr}_en", None):
+        return Markup('<span lang="da">{}</span>').format(text)
+    return Markup("{}").format(text)
+
+
+def is_staff() -> bool:
+    """True for the secretariat and admins (who may preview what is not public yet)."""
+    user = current_user
+    return bool(user and user.is_authenticated and user.has_role(Role.SECRETARIAT))
+
+
 def url_with(**changes: Any) -> str:
     """This page's URL with some query arguments changed (pagination keeps the filters)."""
     args: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {}), **changes}
@@ -49,7 +67,13 @@ def url_with(**changes: Any) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
-        localized=localized, labels=labels, url_with=url_with, csrf_token=generate_csrf, today=today
+        localized=localized,
+        localized_text=localized_text,
+        is_staff=is_staff,
+        labels=labels,
+        url_with=url_with,
+        csrf_token=generate_csrf,
+        today=today,
     )
 
     @app.context_processor

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -21,6 +24,9 @@ from portal.demo import DEMO_PASSWORD, load_demo
 from portal.models import Base
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+# The demo's material files for this run (never the working tree's instance/uploads).
+DEMO_UPLOADS = tempfile.mkdtemp(prefix="samling-test-uploads-")
+atexit.register(shutil.rmtree, DEMO_UPLOADS, ignore_errors=True)
 TEST_DB_ENV = "PORTAL_TEST_DATABASE_URL"
 
 
@@ -43,7 +49,7 @@ def new_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Call
         eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
     Base.metadata.create_all(eng)
     with Session(eng) as session:
-        load_demo(session, now=NOW, hash_kind="fast")
+        load_demo(session, now=NOW, hash_kind="fast", upload_dir=DEMO_UPLOADS)
         session.commit()
 
     def drop() -> None:
@@ -101,6 +107,7 @@ def make_test_app(engine: Engine, **overrides: Any) -> tuple[Flask, Any]:
         "NOW": NOW,
         "WTF_CSRF_ENABLED": False,
         "QUEUE_IMMEDIATE": True,  # jobs run at once, in the test's transaction
+        "UPLOAD_DIR": DEMO_UPLOADS,
     }
     config.update(overrides)
     app = create_app(config)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import assemblies as domain
-from .. import phases
+from .. import library, phases
 from ..activity import list_recent_activity
 from ..db import database_problem, get_session
 from ..htmx import page_or_partial
@@ -17,7 +17,7 @@ from ..i18n import COOKIE, LANGUAGES
 from ..models import AssemblyStatus, PhaseKind
 from ..numbers import parse_int
 from ..recruitment import transparency
-from ..views import now, today
+from ..views import is_staff, now, today
 from ._util import safe_next
 
 MAX_PAGE = 100_000
@@ -92,11 +92,13 @@ def list_assemblies() -> Response:
 @bp.get("/assemblies/<slug>")
 def show_assembly(slug: str) -> str:
     session = get_session()
-    assembly = domain.get_assembly(session, slug)
+    assembly = domain.get_assembly(session, slug, include_planned=is_staff())
     recommendations = domain.public_recommendations(assembly)
     return render_template(
         "public/assembly.html",
         assembly=assembly,
+        meetings=library.visible_meetings(assembly),
+        materials=library.visible_materials(assembly),
         timeline=phases.timeline(assembly, today()),
         current=phases.current_phase(assembly, today()),
         composition=domain.panel_composition(assembly.members),

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import config
 from ..models import (
     AnswerStatus,
     Assembly,
@@ -39,7 +40,7 @@ from ..passwords import hash_password
 from ..phases import local_date
 from ..sanitize import markdown_to_html
 from . import content as c
-from . import pools, recorded, selection_phase
+from . import office, overdue, pools, recorded, selection_phase
 
 DEMO_PASSWORD = "demo-adgangskode"
 DEMO_ACCOUNTS = [
@@ -53,20 +54,31 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def load_demo(session: Session, now: datetime | None = None, hash_kind: str = "argon2id") -> None:
-    """Create the demo accounts and assemblies unless they exist; dates are relative to now."""
+def load_demo(
+    session: Session,
+    now: datetime | None = None,
+    hash_kind: str = "argon2id",
+    upload_dir: str | None = None,
+) -> None:
+    """Create the demo accounts and assemblies unless they exist; dates are relative to now.
+    Materials' files are written under upload_dir (the configured UPLOAD_DIR by default)."""
     now = now or datetime.now(UTC)
     today = local_date(now)
+    uploads = upload_dir or str(config.load()["UPLOAD_DIR"])
     users = _accounts(session, hash_kind)
     if (
         session.scalar(select(Assembly.id).where(Assembly.slug == c.MIDDELALDERBYEN["slug"]))
         is None
     ):
-        _middelalderbyen(session, users["secretariat@example.org"])
+        _middelalderbyen(session, users["secretariat@example.org"], uploads)
     if session.scalar(select(Assembly.id).where(Assembly.slug == c.GROENT_BYLIV["slug"])) is None:
         _groent_byliv(session, today, users["member@example.org"], users["secretariat@example.org"])
+        groent = session.scalar(select(Assembly).where(Assembly.slug == c.GROENT_BYLIV["slug"]))
+        if groent is not None:
+            office.groent_details(groent, uploads, today)
     if session.scalar(select(Assembly.id).where(Assembly.slug == c.BAEREDYGTIGT["slug"])) is None:
         _baeredygtigt(session, today)
+    overdue.add_overdue_assembly(session, today, users["secretariat@example.org"], uploads)
     session.flush()
     _groent_workspace(session, now, users)
     selection_phase.add_selection_phase_assembly(session, today)
@@ -125,27 +137,39 @@ def _recommendation(
     return rec
 
 
-def _middelalderbyen(session: Session, secretariat: User) -> None:
+# Middelalderbyen 2019 in a believable order: sign-up in May–June, the draw on 28 June, a summer
+# break (a gap in the timeline), five Saturday meetings from 31 August, the handover at the last
+# meeting on 23 November, the committee's answers on 2 March 2020 (due 17 weeks after handover).
+MIDDELALDERBYEN_PHASES = [
+    (PhaseKind.RECRUITMENT, date(2019, 5, 1), date(2019, 6, 14)),
+    (PhaseKind.SELECTION, date(2019, 6, 15), date(2019, 7, 12)),
+    (PhaseKind.LEARNING, date(2019, 8, 31), date(2019, 9, 27)),
+    (PhaseKind.DELIBERATION, date(2019, 9, 28), date(2019, 10, 18)),
+    (PhaseKind.DRAFTING, date(2019, 10, 19), date(2019, 11, 8)),
+    (PhaseKind.FINAL, date(2019, 11, 9), date(2019, 11, 23)),
+    (PhaseKind.COUNCIL_ANSWER, date(2019, 11, 24), date(2020, 3, 21)),
+    (PhaseKind.FOLLOW_UP, date(2020, 3, 22), date(2021, 9, 30)),
+]
+MIDDELALDERBYEN_HANDOVER = datetime(2019, 11, 23, 13, tzinfo=UTC)
+MIDDELALDERBYEN_ANSWER_WEEKS = 17
+
+
+def _middelalderbyen(session: Session, secretariat: User, upload_dir: str) -> None:
+    due = MIDDELALDERBYEN_HANDOVER.date() + timedelta(weeks=MIDDELALDERBYEN_ANSWER_WEEKS)
     assembly = Assembly(
         status=AssemblyStatus.CONCLUDED,
-        answer_due=date(2020, 6, 30),
+        answer_due=due,
+        answer_weeks=MIDDELALDERBYEN_ANSWER_WEEKS,
+        draw_on=date(2019, 6, 28),
+        reply_by=date(2019, 7, 12),
+        meeting_schedule="Fem lørdage kl. 10–17 mellem 31. august og 23. november 2019.",
+        time_commitment="Cirka 35 timer plus forberedelse.",
+        compensation="Forplejning og et gavekort for hver mødedag.",
         illustrative_note=c.ILLUSTRATIVE,
         **c.MIDDELALDERBYEN,
     )
-    _phases(
-        assembly,
-        date(2019, 5, 1),
-        [
-            (PhaseKind.RECRUITMENT, 45),
-            (PhaseKind.SELECTION, 14),
-            (PhaseKind.LEARNING, 30),
-            (PhaseKind.DELIBERATION, 30),
-            (PhaseKind.DRAFTING, 30),
-            (PhaseKind.FINAL, 14),
-            (PhaseKind.COUNCIL_ANSWER, 120),
-            (PhaseKind.FOLLOW_UP, 540),
-        ],
-    )
+    for kind, starts_on, ends_on in MIDDELALDERBYEN_PHASES:
+        assembly.phases.append(Phase(kind=kind, starts_on=starts_on, ends_on=ends_on))
     session.add(assembly)
     members = recorded.drawn_members(
         session,
@@ -157,31 +181,9 @@ def _middelalderbyen(session: Session, secretariat: User) -> None:
         datetime(2019, 6, 28, 14, tzinfo=UTC),
         district_key="Bydel",
     )
-    for i, (title, place) in enumerate(c.MIDDELALDERBYEN_MEETINGS, start=1):
-        start = datetime.combine(date(2019, 8, 31) + timedelta(weeks=3 * (i - 1)), time(8), UTC)
-        assembly.meetings.append(
-            Meeting(
-                number=i,
-                title=title,
-                place=place,
-                starts_at=start,
-                ends_at=start + timedelta(hours=7),
-                agenda=f"Program for møde {i}: {title.lower()}.",
-                minutes="Referat offentliggjort efter mødet.",
-            )
-        )
-    for title, kind, chosen, source in c.MIDDELALDERBYEN_MATERIALS:
-        assembly.materials.append(
-            Material(
-                title=title,
-                kind=MaterialKind(kind),
-                chosen_by=ChosenBy(chosen),
-                source=source,
-                summary=f"{title}. Materialet blev gennemgået på et møde.",
-                published_on=date(2019, 9, 15),
-            )
-        )
-    handed_over = datetime(2019, 11, 30, 12, tzinfo=UTC)
+    office.middelalderbyen_meetings(assembly)
+    office.middelalderbyen_materials(assembly, c.MIDDELALDERBYEN_MATERIALS, upload_dir)
+    handed_over = MIDDELALDERBYEN_HANDOVER
     for number, row in enumerate(c.MIDDELALDERBYEN_RECOMMENDATIONS, start=1):
         title, text, answer, answer_text, yes, live, no = row
         rec = _recommendation(
@@ -193,7 +195,7 @@ def _middelalderbyen(session: Session, secretariat: User) -> None:
             text=answer_text,
             decided_by="Teknik- og Miljøudvalget",
             decided_on=date(2020, 3, 2),
-            due_on=date(2020, 6, 30),
+            due_on=due,
             implementation=ImplementationStatus.IN_PROGRESS
             if answer in ("adopted", "adopted_later", "partly")
             else ImplementationStatus.NOT_STARTED,
@@ -346,8 +348,26 @@ def _groent_workspace(session: Session, now: datetime, users: dict[str, User]) -
         )
 
 
+ADDRESSES = {
+    "Odense Rådhus": "Flakhaven 2, 5000 Odense C",
+    "Christiansborg, Landstingssalen": "Prins Jørgens Gård 1, 1240 København K",
+    "Københavns Rådhus": "Rådhuspladsen 1, 1550 København V",
+}
+
+
 def _baeredygtigt(session: Session, today: date) -> None:
-    assembly = Assembly(status=AssemblyStatus.ACTIVE, answer_due=None, **c.BAEREDYGTIGT)
+    assembly = Assembly(
+        status=AssemblyStatus.ACTIVE,
+        answer_due=None,
+        answer_weeks=13,
+        draw_on=today + timedelta(days=35),
+        reply_by=today + timedelta(days=45),
+        meeting_schedule="Fem weekender (lørdag og søndag kl. 10–17) i Odense og København.",
+        time_commitment="Omkring 70 timer i alt over fire måneder.",
+        compensation="Et honorar pr. weekend; rejse, overnatning og børnepasning betales.",
+        contact="Sekretariatet: borgersamling@example.org, tlf. 70 20 20 20 (hverdage 9–15).",
+        **c.BAEREDYGTIGT,
+    )
     for i, (place, weeks) in enumerate(
         [
             ("Odense Rådhus", 10),
@@ -364,6 +384,8 @@ def _baeredygtigt(session: Session, today: date) -> None:
                 number=i,
                 title=f"Weekendmøde {i}",
                 place=place,
+                address=ADDRESSES[place],
+                accessibility="Niveaufri adgang og elevator. Sig til, hvis du har brug for tolk.",
                 starts_at=start,
                 ends_at=start + timedelta(hours=7),
                 agenda="Program følger.",

@@ -41,14 +41,6 @@ MIDDELALDERBYEN = {
     ),
 }
 
-MIDDELALDERBYEN_MEETINGS = [
-    ("Velkomst og introduktion til opgaven", "Rådhuset, Festsalen"),
-    ("Trafik i Middelalderbyen i dag: fakta og oplæg", "Rådhuset, Festsalen"),
-    ("Drøftelser i grupper: hvad er vigtigst?", "Københavns Hovedbibliotek"),
-    ("Skrivning af anbefalinger", "Rådhuset, Festsalen"),
-    ("Afstemning og overrækkelse til politikerne", "Rådhuset, Borgerrepræsentationens sal"),
-]
-
 MIDDELALDERBYEN_MATERIALS = [
     ("Trafiktal for Middelalderbyen", "report", "organisers", "Teknik- og Miljøforvaltningen"),
     ("Oplæg: Bilfrie bykerner i Europa", "expert_talk", "organisers", "Trafikforsker"),

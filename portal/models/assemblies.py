@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, enum_column, utcnow
@@ -35,15 +35,33 @@ class Assembly(Base):
     remit: Mapped[str] = mapped_column(Text)  # the question put by the politicians
     remit_en: Mapped[str | None] = mapped_column(Text)
     in_scope: Mapped[str] = mapped_column(Text, default="")
+    in_scope_en: Mapped[str | None] = mapped_column(Text)
     out_of_scope: Mapped[str] = mapped_column(Text, default="")
+    out_of_scope_en: Mapped[str | None] = mapped_column(Text)
     commissioned_by: Mapped[str] = mapped_column(String(200))
+    commissioned_by_en: Mapped[str | None] = mapped_column(String(200))
     operator: Mapped[str] = mapped_column(String(200))  # the independent organiser
+    operator_en: Mapped[str | None] = mapped_column(String(200))
     seats: Mapped[int]
     municipality: Mapped[str] = mapped_column(String(120))
     region: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[AssemblyStatus] = mapped_column(enum_column(AssemblyStatus))
     answer_promise: Mapped[str] = mapped_column(Text, default="")  # how the council will answer
+    answer_promise_en: Mapped[str | None] = mapped_column(Text)
+    # Weeks from the handover to the council's answer; the due date is set from it at handover.
+    answer_weeks: Mapped[int | None]
     answer_due: Mapped[date | None]
+    contact: Mapped[str] = mapped_column(Text, default="")  # for the press and residents
+    contact_en: Mapped[str | None] = mapped_column(Text)
+    # What members commit to: meeting dates and hours, time in all, compensation.
+    meeting_schedule: Mapped[str] = mapped_column(Text, default="")
+    meeting_schedule_en: Mapped[str | None] = mapped_column(Text)
+    time_commitment: Mapped[str] = mapped_column(Text, default="")
+    time_commitment_en: Mapped[str | None] = mapped_column(Text)
+    compensation: Mapped[str] = mapped_column(Text, default="")
+    compensation_en: Mapped[str | None] = mapped_column(Text)
+    draw_on: Mapped[date | None]  # when the draw is
+    reply_by: Mapped[date | None]  # drawn people answer by this date
     illustrative_note: Mapped[str | None] = mapped_column(Text)  # shown when texts are examples
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -70,14 +88,19 @@ class Assembly(Base):
 
 
 class Phase(Base):
+    """A dated step of the timeline; a kind may recur (two comment rounds), never overlapping."""
+
     __tablename__ = "phase"
-    __table_args__ = (UniqueConstraint("assembly_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id", ondelete="CASCADE"))
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assembly.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[PhaseKind] = mapped_column(enum_column(PhaseKind))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    label: Mapped[str | None] = mapped_column(String(120))  # e.g. "Runde 2: de reviderede udkast"
+    label_en: Mapped[str | None] = mapped_column(String(120))
     note: Mapped[str | None] = mapped_column(Text)
 
     assembly: Mapped[Assembly] = relationship(back_populates="phases")
@@ -92,13 +115,23 @@ class Meeting(Base):
     )
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
-    starts_at: Mapped[datetime]
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[datetime]  # stored in UTC, entered and shown in Europe/Copenhagen
     ends_at: Mapped[datetime]
     place: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    accessibility: Mapped[str] = mapped_column(Text, default="")  # step-free access, hearing loop …
+    accessibility_en: Mapped[str | None] = mapped_column(Text)
     agenda: Mapped[str] = mapped_column(Text, default="")
+    agenda_en: Mapped[str | None] = mapped_column(Text)
     minutes: Mapped[str | None] = mapped_column(Text)
+    minutes_en: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(default=True)
 
     assembly: Mapped[Assembly] = relationship(back_populates="meetings")
+    materials: Mapped[list[Material]] = relationship(
+        back_populates="meeting", order_by="Material.id", passive_deletes=True
+    )
 
 
 class Material(Base):
@@ -110,15 +143,29 @@ class Material(Base):
     )
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[MaterialKind] = mapped_column(enum_column(MaterialKind))
     chosen_by: Mapped[ChosenBy] = mapped_column(enum_column(ChosenBy))
-    source: Mapped[str] = mapped_column(String(200), default="")  # speaker or author
+    source: Mapped[str] = mapped_column(String(200), default="")  # the expert's (speaker's) name
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str | None] = mapped_column(String(500))
-    file_name: Mapped[str | None] = mapped_column(String(200))
+    file_name: Mapped[str | None] = mapped_column(String(200))  # the name it is served under
+    stored_name: Mapped[str | None] = mapped_column(String(80))  # the name under UPLOAD_DIR
+    content_type: Mapped[str | None] = mapped_column(String(120))  # found from the content
+    file_size: Mapped[int | None]
     summary: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str | None] = mapped_column(Text)
+    # Web-accessibility law: an accessible version or a plain summary for documents,
+    # captions (or a transcript in plain_summary) for videos.
+    accessible_url: Mapped[str | None] = mapped_column(String(500))
+    plain_summary: Mapped[str | None] = mapped_column(Text)
+    plain_summary_en: Mapped[str | None] = mapped_column(Text)
+    captions: Mapped[bool] = mapped_column(default=False)
+    published: Mapped[bool] = mapped_column(default=True)
     published_on: Mapped[date | None]
 
     assembly: Mapped[Assembly] = relationship(back_populates="materials")
+    meeting: Mapped[Meeting | None] = relationship(back_populates="materials")
 
 
 class Member(Base):

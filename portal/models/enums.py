@@ -40,6 +40,7 @@ class MaterialKind(StrEnum):
     REPORT = "report"
     VIDEO = "video"
     STAKEHOLDER_HEARING = "stakeholder_hearing"
+    OTHER = "other"
 
 
 class ChosenBy(StrEnum):

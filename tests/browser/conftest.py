@@ -60,6 +60,10 @@ PUBLIC_PAGES: list[tuple[str, int]] = [
     ("/assemblies/baeredygtigt-forbrug/selection", 200),
     ("/assemblies/middelalderbyen-2019/selection", 200),
     ("/assemblies/groent-byliv-indre-oesterbro/selection", 200),
+    ("/assemblies/middelalderbyen-2019/meetings/1", 200),  # the first meeting seeded
+    ("/assemblies/middelalderbyen-2019/materials", 200),
+    ("/assemblies/middelalderbyen-2019/materials?kind=report", 200),
+    ("/assemblies/skybrud-amager-oest", 200),
     ("/login", 200),
     ("/assemblies/does-not-exist", 404),
 ]
@@ -101,11 +105,12 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
             "PASSWORD_HASH": "fast",
             "TESTING": False,
             "SERVER_NAME": None,
+            "UPLOAD_DIR": str(tmp / "uploads"),
         }
     )
     Base.metadata.create_all(app.extensions["engine"])
     with app.extensions["sessionmaker"]() as session:
-        load_demo(session, now=None)
+        load_demo(session, now=None, upload_dir=str(tmp / "uploads"))
         session.commit()
     yield app
     app.extensions["engine"].dispose()

@@ -87,6 +87,15 @@ STAFF_PAGES = [
     "/secretariat/assemblies/baeredygtigt-forbrug/draw",
     "/secretariat/assemblies/middelalderbyen-2019/draw",
     "/account",
+    "/secretariat/assemblies",
+    "/secretariat/assemblies/new",
+    "/secretariat/assemblies/middelalderbyen-2019/overview",
+    "/secretariat/assemblies/middelalderbyen-2019/edit",
+    "/secretariat/assemblies/middelalderbyen-2019/timeline",
+    "/secretariat/assemblies/middelalderbyen-2019/meetings/new",
+    "/secretariat/assemblies/middelalderbyen-2019/meetings/1/edit",
+    "/secretariat/assemblies/middelalderbyen-2019/materials/new",
+    "/secretariat/assemblies/middelalderbyen-2019/materials/1/edit",
 ]
 
 

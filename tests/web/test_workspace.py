@@ -17,7 +17,7 @@ from portal import publishing, recommendations, workspace
 from portal.demo import DEMO_PASSWORD
 from portal.diffing import merge3, word_diff
 from portal.errors import Conflict, Forbidden, PhaseClosed
-from portal.models import Post, Recommendation, RecommendationRevision, Thread, User
+from portal.models import Assembly, Post, Recommendation, RecommendationRevision, Thread, User
 
 from ..conftest import NOW, make_test_app
 
@@ -407,7 +407,8 @@ def _head_of(data: Session, number: int) -> int:
     data.expire_all()
     rec = data.scalars(
         select(Recommendation)
-        .where(Recommendation.number == number)
+        .join(Assembly)
+        .where(Recommendation.number == number, Assembly.slug == SLUG)
         .order_by(Recommendation.id.desc())
     ).first()
     assert rec is not None

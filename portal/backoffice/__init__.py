@@ -1,0 +1,1 @@
+"""The back office: the secretariat's commands for assemblies, timelines, meetings and materials."""
