@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "DRAW_IN_BACKGROUND": True,  # tests compute the lottery inside the request  # sign-ups per hour from one address
     "SESSION_COOKIE_SECURE": False,  # True when served over https: cookies get the __Host- prefix
     "SITE_NAME": "Samling",
+    # Links in e-mails are built from this, never from the request's Host header.
+    "BASE_URL": "http://127.0.0.1:5000",
+    "SET_PASSWORD_HOURS": 72,  # how long a set-password link in an e-mail works
     "PAGE_SIZE": 10,
     "WTF_CSRF_ENABLED": True,
 }
@@ -39,6 +42,7 @@ _TYPES: dict[str, type] = {
     "DRAW_IN_BACKGROUND": bool,
     "SESSION_COOKIE_SECURE": bool,
     "PAGE_SIZE": int,
+    "SET_PASSWORD_HOURS": int,
     "WTF_CSRF_ENABLED": bool,
 }
 

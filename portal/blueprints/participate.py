@@ -16,6 +16,7 @@ from ..phases import Feature, allows
 from ..recruitment import quotas, seats
 from ..recruitment import registration as recruitment
 from ..views import now, today
+from ._links import link_settings
 
 bp = Blueprint("participate", __name__)
 
@@ -98,8 +99,15 @@ def confirm_seat(token: str) -> Response:
         registrant,
         DisplayConsent(consent) if consent in set(DisplayConsent) else DisplayConsent.HIDDEN,
         now(),
+        links=link_settings(),
     )
-    flash(_("Tak! Din plads er bekræftet. Sekretariatet kontakter dig før første møde."), "success")
+    flash(
+        _(
+            "Tak! Din plads er bekræftet. Vi har sendt dig en e-mail med et link, så du kan "
+            "vælge en adgangskode og komme ind i arbejdsrummet."
+        ),
+        "success",
+    )
     return redirect(url_for("participate.show_seat", token=token))
 
 

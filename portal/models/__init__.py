@@ -1,6 +1,6 @@
 """Every typed model, importable from one place (Alembic reads Base.metadata from here)."""
 
-from .accounts import LoginAttempt, User
+from .accounts import UNUSABLE_PASSWORD, LoginAttempt, User
 from .assemblies import Assembly, Material, Meeting, Member, Phase
 from .base import Base, utcnow
 from .enums import (
@@ -18,6 +18,16 @@ from .enums import (
     SupportLevel,
 )
 from .participation import AuditEvent, Comment, CommitteeInput, CouncilAnswer
+from .people import (
+    Body,
+    BodyMembership,
+    EligiblePostcode,
+    Facilitator,
+    Organisation,
+    OrganisationKind,
+    OrganisationPerson,
+    UserRole,
+)
 from .recommendations import (
     MinoritySigner,
     MinorityStatement,
@@ -42,6 +52,15 @@ from .recruitment import (
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
+    "UNUSABLE_PASSWORD",
+    "Body",
+    "BodyMembership",
+    "EligiblePostcode",
+    "Facilitator",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationPerson",
+    "UserRole",
     "Invitation",
     "InvitationBatch",
     "OutboxEmail",

@@ -1,0 +1,30 @@
+"""Every person's start page after login: their assemblies, drafts, tasks and sign-ups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+from ..auth import current_account
+from ..db import get_session
+from ..models import Role
+from ..people import labels as people_labels
+from ..people import mypage
+from ..views import today
+
+bp = Blueprint("mypage", __name__)
+
+
+@bp.app_context_processor
+def _people_labels() -> dict[str, Any]:
+    return {"people_labels": people_labels, "Role": Role}
+
+
+@bp.get("/mine")
+@login_required
+def show_mypage() -> str:
+    user = current_account()
+    page = mypage.start_page(get_session(), user, today())
+    return render_template("account/mine.html", page=page, user=user)
