@@ -57,10 +57,16 @@ def _tables() -> None:
         sa.Column("body_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["body_id"], ["body.id"], name=op.f("fk_body_membership_body_id_body"), ondelete="CASCADE"
+            ["body_id"],
+            ["body.id"],
+            name=op.f("fk_body_membership_body_id_body"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["user.id"], name=op.f("fk_body_membership_user_id_user"), ondelete="CASCADE"
+            ["user_id"],
+            ["user.id"],
+            name=op.f("fk_body_membership_user_id_user"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_body_membership")),
         sa.UniqueConstraint("body_id", "user_id", name=op.f("uq_body_membership_body_id")),

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, render_template
+from flask.blueprints import BlueprintSetupState
 from flask_login import login_required
 
 from ..auth import current_account
@@ -17,9 +16,10 @@ from ..views import today
 bp = Blueprint("mypage", __name__)
 
 
-@bp.app_context_processor
-def _people_labels() -> dict[str, Any]:
-    return {"people_labels": people_labels, "Role": Role}
+@bp.record_once
+def _template_globals(state: BlueprintSetupState) -> None:
+    """People's labels and the roles, for every template and imported macro."""
+    state.app.jinja_env.globals.update(people_labels=people_labels, Role=Role)
 
 
 @bp.get("/mine")

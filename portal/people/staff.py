@@ -158,11 +158,13 @@ def _guard_last_admin(session: Session, user: User, *, leaving: bool) -> None:
     """Refuse a change that would leave no active admin."""
     if not leaving:
         return
-    # End the request's read snapshot first: on SQLite a write from an old snapshot is refused.
+    # End the request's read snapshot and write (lock) before reading: on SQLite a write from an
+    # old snapshot is refused, and on PostgreSQL the row locks make a concurrent change wait.
     session.commit()
+    active_admins = _lock_admins(session)
     session.refresh(user)
-    if Role.ADMIN in user.roles and user.active and _lock_admins(session) <= 1:
-        session.rollback()
+    if Role.ADMIN in user.roles and user.active and active_admins <= 1:
+        # Nothing was changed; the request's session ends the transaction (and its lock).
         raise Invalid({"form": str(LAST_ADMIN)})
 
 

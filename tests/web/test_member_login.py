@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -73,7 +72,9 @@ def test_confirming_a_seat_sends_a_set_password_link_that_leads_to_the_workspace
     client: FlaskClient, db: Session
 ) -> None:
     person = drawn(db)
-    assert client.post(f"/seat/{person.token}/confirm", data={"consent": "hidden"}).status_code == 302
+    assert (
+        client.post(f"/seat/{person.token}/confirm", data={"consent": "hidden"}).status_code == 302
+    )
     user = db.scalar(select(User).where(User.email == person.email))
     assert user is not None and not user.has_password
     member = db.scalar(select(Member).where(Member.registrant_id == person.id))
@@ -86,7 +87,9 @@ def test_confirming_a_seat_sends_a_set_password_link_that_leads_to_the_workspace
     assert client.post(path, data={"password": NEW_PASSWORD}).status_code == 302
     # The link works once.
     again = client.post(path, data={"password": NEW_PASSWORD + " igen"})
-    assert again.status_code == 422 and "udløbet eller allerede brugt" in again.get_data(as_text=True)
+    assert again.status_code == 422 and "udløbet eller allerede brugt" in again.get_data(
+        as_text=True
+    )
     login = client.post("/login", data={"email": person.email.upper(), "password": NEW_PASSWORD})
     assert login.status_code == 302 and login.headers["Location"] == "/mine"
     mine = client.get("/mine").get_data(as_text=True)
@@ -95,7 +98,9 @@ def test_confirming_a_seat_sends_a_set_password_link_that_leads_to_the_workspace
     assert client.get(workspace).status_code == 200
 
 
-def test_an_existing_account_is_linked_instead_of_a_new_one(client: FlaskClient, db: Session) -> None:
+def test_an_existing_account_is_linked_instead_of_a_new_one(
+    client: FlaskClient, db: Session
+) -> None:
     person = drawn(db, email="resident@example.org")
     before = db.scalar(select(func.count()).select_from(User))
     client.post(f"/seat/{person.token}/confirm", data={"consent": "hidden"})
@@ -156,9 +161,7 @@ def test_the_secretariat_resends_the_login(login_as, db: Session) -> None:  # ty
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "member.login_resent"))
 
 
-def test_withdrawn_and_replaced_members_lose_the_workspace_at_once(
-    app: Flask, db: Session
-) -> None:
+def test_withdrawn_and_replaced_members_lose_the_workspace_at_once(app: Flask, db: Session) -> None:
     member_client = app.test_client()
     member_client.post("/login", data={"email": "member@example.org", "password": DEMO_PASSWORD})
     workspace = "/assemblies/groent-byliv-indre-oesterbro/workspace"
