@@ -35,11 +35,13 @@ def _registrant_context(slug: str, **_: Any) -> dict[str, Any]:
     assembly = assemblies.get_assembly(session, slug)
     values = registrants.category_values(session, assembly)
     filters = registrants.Filters.from_args(request.values.to_dict(), list(values))
+    rows = registrants.list_registrants(session, current_account(), assembly, filters)
+    number = request.args.get("page", "1")
     return {
         "assembly": assembly,
         "categories": values,
         "filters": filters,
-        "rows": registrants.list_registrants(session, current_account(), assembly, filters),
+        "page": registrants.page_of(rows, int(number) if number.isdigit() else 1),
         "blanked_at": get_recruitment(session, assembly).blanked_at,
         "shows_access_needs": registrants.shows_access_needs,
     }

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..assemblies import Page
 from ..models import Assembly, Registrant, RegistrantStatus, User
 from ..recruitment.quotas import categories, list_quotas
 from .facilitators import require_secretariat
@@ -62,6 +63,13 @@ def list_registrants(
         query.order_by(Registrant.last_name, Registrant.first_name, Registrant.id)
     )
     return [r for r in rows if all(r.answers.get(k) == v for k, v in filters.answers.items())]
+
+
+def page_of(rows: list[Registrant], number: int, size: int = 50) -> Page[Registrant]:
+    """One page of the filtered list (the export always holds the whole list)."""
+    pages = max(1, -(-len(rows) // size))
+    number = min(max(1, number), pages)
+    return Page(rows[(number - 1) * size : number * size], number, size, len(rows))
 
 
 def shows_access_needs(registrant: Registrant) -> bool:

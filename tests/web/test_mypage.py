@@ -52,10 +52,11 @@ def test_the_secretariat_sees_what_needs_doing(login_as, db: Session) -> None:  
     db.commit()
     html = login_as("secretariat").get("/mine").get_data(as_text=True)
     assert "Det skal sekretariatet gøre" in html
-    assert "<td>320</td>" in html  # the recruiting assembly's registrations
+    assert "320 tilmeldte til lodtrækningen" in html  # the recruiting assembly's registrations
     assert "/secretariat/assemblies/baeredygtigt-forbrug/registrants" in html
-    assert "Du er facilitator." in html  # the demo's facilitator relation
-    assert "<td>1</td>" in html  # the untreated comment
+    assert "Du er facilitator for" in html  # the demo's facilitator relation
+    assert "/assemblies/baeredygtigt-forbrug/workspace" in html
+    assert "1 kommentar uden behandling" in html
 
 
 def test_the_council_sees_final_recommendations_awaiting_an_answer(login_as, db: Session) -> None:  # type: ignore[no-untyped-def]
