@@ -55,6 +55,15 @@ def facilitated_by(session: Session, user: User) -> list[Assembly]:
     )
 
 
+def ensure_facilitator(session: Session, assembly: Assembly, user: User) -> None:
+    """Make the user a facilitator inside the caller's transaction (e.g. whoever creates an
+    assembly); does nothing if they already are. The caller commits and audits."""
+    if assembly.id is None:
+        session.flush()
+    if not is_facilitator(session, assembly, user):
+        session.add(Facilitator(assembly_id=assembly.id, user_id=user.id))
+
+
 def add_facilitator(
     session: Session, actor: User, now: datetime, assembly: Assembly, email: str
 ) -> Facilitator:

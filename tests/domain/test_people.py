@@ -81,3 +81,23 @@ def test_postcodes_and_ranges() -> None:
     assert parse_postcodes("2100, 2150\n2200 - 2202") == ["2100", "2150", "2200", "2201", "2202"]
     assert compact(["2100", "2150", "2200", "2201", "2202"]) == "2100, 2150, 2200-2202"
     assert parse_postcodes("  ") == []
+
+
+def test_ensure_facilitator_adds_once(db: Session) -> None:
+    from sqlalchemy import func, select
+
+    from portal.models import Assembly, Facilitator
+    from portal.people.facilitators import ensure_facilitator, is_facilitator
+
+    assembly = db.scalar(select(Assembly).where(Assembly.slug == "baeredygtigt-forbrug"))
+    user = db.scalar(select(User).where(User.email == "council@example.org"))
+    assert assembly is not None and user is not None
+    assert not is_facilitator(db, assembly, user)
+    ensure_facilitator(db, assembly, user)
+    ensure_facilitator(db, assembly, user)
+    db.flush()
+    assert is_facilitator(db, assembly, user)
+    count = db.scalar(
+        select(func.count()).select_from(Facilitator).where(Facilitator.user_id == user.id)
+    )
+    assert count == 1
