@@ -12,7 +12,8 @@ from ..auth import current_account, role_required
 from ..db import get_session
 from ..errors import form_page
 from ..models import Role
-from ..people import staff
+from ..people import facilitators, organisations, staff
+from ..recruitment import seats
 from ..views import now
 from ._links import link_settings
 
@@ -62,7 +63,13 @@ def invite_user() -> Response:
 def _user_context(user_id: int, **_: Any) -> dict[str, Any]:
     session = get_session()
     user = staff.get_user(session, current_account(), user_id)
-    return {"person": user, "bodies": staff.bodies_of(session, user)}
+    return {
+        "person": user,
+        "bodies": staff.bodies_of(session, user),
+        "organisations": organisations.organisations_of(session, user),
+        "facilitates": facilitators.facilitated_by(session, user),
+        "memberships": seats.list_memberships(session, user),
+    }
 
 
 @bp.get("/users/<int:user_id>")

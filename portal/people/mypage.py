@@ -40,8 +40,9 @@ class Workplace:
 
     assembly: Assembly
     as_facilitator: bool
-    drafts: list[Recommendation]
-    threads: list[Thread]
+    open_drafts: int
+    drafts: list[Recommendation] = field(default_factory=list)  # members' assemblies only
+    threads: list[Thread] = field(default_factory=list)
 
 
 @dataclass
@@ -97,7 +98,7 @@ class StartPage:
         )
 
 
-def _workplace(session: Session, assembly: Assembly, as_facilitator: bool) -> Workplace:
+def _member_workplace(session: Session, assembly: Assembly) -> Workplace:
     drafts = session.scalars(
         select(Recommendation)
         .where(Recommendation.assembly_id == assembly.id, Recommendation.status.in_(OPEN_DRAFTS))
@@ -109,22 +110,34 @@ def _workplace(session: Session, assembly: Assembly, as_facilitator: bool) -> Wo
         .order_by(Thread.last_post_at.desc())
         .limit(5)
     ).all()
-    return Workplace(assembly, as_facilitator, list(drafts), list(threads))
+    return Workplace(assembly, False, len(drafts), list(drafts), list(threads))
 
 
 def workplaces(session: Session, user: User) -> list[Workplace]:
-    """Assemblies where the user is an active member or a facilitator, with open work."""
+    """Assemblies where the user is an active member (with open drafts and threads) or a
+    facilitator (with a count of open drafts, in one query however many they facilitate)."""
     member_of = session.scalars(
         select(Assembly)
         .join(Member, Member.assembly_id == Assembly.id)
         .where(Member.user_id == user.id, Member.status == MemberStatus.ACTIVE)
         .order_by(Assembly.title)
     ).all()
-    places = [_workplace(session, a, False) for a in member_of]
+    places = [_member_workplace(session, a) for a in member_of]
     seen = {a.id for a in member_of}
-    places += [
-        _workplace(session, a, True) for a in facilitated_by(session, user) if a.id not in seen
-    ]
+    facilitated = [a for a in facilitated_by(session, user) if a.id not in seen]
+    if facilitated:
+        counts = {
+            a: n
+            for a, n in session.execute(
+                select(Recommendation.assembly_id, func.count())
+                .where(
+                    Recommendation.assembly_id.in_([a.id for a in facilitated]),
+                    Recommendation.status.in_(OPEN_DRAFTS),
+                )
+                .group_by(Recommendation.assembly_id)
+            ).all()
+        }
+        places += [Workplace(a, True, counts.get(a.id, 0)) for a in facilitated]
     return places
 
 

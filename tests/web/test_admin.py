@@ -175,3 +175,17 @@ def test_secretariat_cannot_manage_accounts(login_as, db: Session) -> None:  # t
     )
     assert response.status_code == 403
     assert db.scalar(select(User).where(User.email == "x@example.org")) is None
+
+
+def test_a_users_page_shows_their_relations(login_as, db: Session) -> None:  # type: ignore[no-untyped-def]
+    client = login_as("admin")
+    lokaludvalg = user(db, "lokaludvalg@example.org")
+    assert "Østerbro Lokaludvalg" in client.get(f"/admin/users/{lokaludvalg.id}").get_data(
+        as_text=True
+    )
+    mette = user(db, "member@example.org")
+    html = client.get(f"/admin/users/{mette.id}").get_data(as_text=True)
+    assert "Borgersamling om grønt byliv på Indre Østerbro (Aktiv)" in html
+    secretariat = user(db, "secretariat@example.org")
+    html = client.get(f"/admin/users/{secretariat.id}").get_data(as_text=True)
+    assert "Borgersamling om bæredygtigt forbrug" in html

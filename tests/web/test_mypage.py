@@ -114,3 +114,38 @@ def test_settings_have_their_own_page(login_as) -> None:  # type: ignore[no-unty
     assert 'href="/account"' in mine and "Skift adgangskode" not in mine
     settings = client.get("/account").get_data(as_text=True)
     assert "Skift adgangskode" in settings and "Log ud overalt" in settings
+
+
+def test_start_page_queries_do_not_grow_with_assemblies(app: Flask, login_as, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from portal.models import AssemblyStatus, Facilitator
+    from tests.web.test_query_count import _count
+
+    client = login_as("secretariat")
+    secretariat = db.scalar(select(User).where(User.email == "secretariat@example.org"))
+    assert secretariat is not None
+
+    def add(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            assembly = Assembly(
+                slug=f"flere-{i}",
+                title=f"Flere {i}",
+                remit="?",
+                commissioned_by="x",
+                operator="y",
+                seats=10,
+                municipality="z",
+                status=AssemblyStatus.PLANNED,
+            )
+            assembly.recommendations.append(
+                Recommendation(number=1, title="A", text="T", status=RecommendationStatus.WORKING)
+            )
+            db.add(assembly)
+            db.flush()
+            db.add(Facilitator(assembly_id=assembly.id, user_id=secretariat.id))
+        db.commit()
+
+    add(2, 1)
+    small = _count(app, client, "/mine")
+    add(10, 3)
+    large = _count(app, client, "/mine")
+    assert large == small, (small, large)
