@@ -13,7 +13,7 @@ from ..db import get_session
 from ..errors import form_page
 from ..models import Assembly, DisplayConsent
 from ..phases import Feature, allows
-from ..recruitment import quotas, seats
+from ..recruitment import eligibility, quotas, seats
 from ..recruitment import registration as recruitment
 from ..views import now, today
 from ._links import link_settings
@@ -30,6 +30,7 @@ def _registration_context(slug: str) -> dict[str, Any]:
         "categories": quotas.categories(targets),
         "settings": recruitment.get_recruitment(session, assembly),
         "open": allows(assembly, Feature.REGISTER, today()),
+        "postcodes": eligibility.compact(eligibility.list_postcodes(session, assembly)),
     }
 
 

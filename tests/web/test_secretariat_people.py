@@ -119,6 +119,8 @@ def test_postcodes_limit_sign_up_with_a_clear_message(app: Flask, login_as, db: 
     page = client.get(BASE + "/eligibility").get_data(as_text=True)
     assert "5000-5029, 5200" in page
     resident = app.test_client()
+    form = resident.get(f"/assemblies/{SLUG}/register").get_data(as_text=True)
+    assert "Kun borgere med disse postnumre kan tilmelde sig: 5000-5029, 5200" in form
     refused = resident.post(
         f"/assemblies/{SLUG}/register", data=valid(postcode="8000", email="aarhus@example.dk")
     )
