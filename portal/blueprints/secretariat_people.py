@@ -133,15 +133,18 @@ def resend_login(slug: str, member_id: int) -> Response:
     return redirect(url_for("secretariat_people.list_members", slug=slug))
 
 
-@bp.post("/assemblies/<slug>/members/<int:member_id>/end")
+@bp.post("/assemblies/<slug>/members/<int:member_id>/status")
 @form_page("people/members.html", context=_members_context)
-def end_membership(slug: str, member_id: int) -> Response:
+def update_member_status(slug: str, member_id: int) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     raw = request.form.get("status", "")
-    status = MemberStatus(raw) if raw in set(MemberStatus) else MemberStatus.ACTIVE
-    member_logins.end_membership(session, current_account(), now(), assembly, member_id, status)
-    flash(_("Medlemmet har ikke længere adgang til arbejdsrummet."), "success")
+    status = MemberStatus(raw) if raw in set(MemberStatus) else MemberStatus.WITHDRAWN
+    member_logins.set_member_status(session, current_account(), now(), assembly, member_id, status)
+    if status == MemberStatus.ACTIVE:
+        flash(_("Medlemmet er aktivt igen og har adgang til arbejdsrummet."), "success")
+    else:
+        flash(_("Medlemmet har ikke længere adgang til arbejdsrummet."), "success")
     return redirect(url_for("secretariat_people.list_members", slug=slug))
 
 

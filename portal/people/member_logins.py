@@ -110,7 +110,7 @@ def resend_login(
     return member
 
 
-def end_membership(
+def set_member_status(
     session: Session,
     actor: User,
     now: datetime,
@@ -118,12 +118,15 @@ def end_membership(
     member_id: int,
     status: MemberStatus,
 ) -> Member:
-    """Mark a member withdrawn or replaced; they lose the workspace at their next request."""
+    """Mark a member withdrawn or replaced (they lose the workspace at their next request), or
+    active again when that was a mistake; audited either way."""
     require_secretariat(actor)
-    if status == MemberStatus.ACTIVE:
-        raise Invalid({"status": str(_l("Vælg udtrådt eller erstattet."))})
     member = _member(session, assembly, member_id)
+    if member.status == status:
+        raise Invalid({"status": str(_l("Medlemmet har allerede den status."))})
+    before = member.status.value
     member.status = status
-    audit.record(session, "member.ended", str(member.id), now, actor=actor, detail=status.value)
+    detail = f"{before} → {status.value}"
+    audit.record(session, "member.status", str(member.id), now, actor=actor, detail=detail)
     session.commit()
     return member

@@ -172,7 +172,7 @@ def test_withdrawn_and_replaced_members_lose_the_workspace_at_once(app: Flask, d
     secretariat = app.test_client()
     secretariat.post("/login", data={"email": "secretariat@example.org", "password": DEMO_PASSWORD})
     response = secretariat.post(
-        f"/secretariat/assemblies/groent-byliv-indre-oesterbro/members/{member.id}/end",
+        f"/secretariat/assemblies/groent-byliv-indre-oesterbro/members/{member.id}/status",
         data={"status": "withdrawn"},
     )
     assert response.status_code == 302, response.headers
@@ -185,3 +185,12 @@ def test_withdrawn_and_replaced_members_lose_the_workspace_at_once(app: Flask, d
     assert "groent-byliv-indre-oesterbro/workspace" not in member_client.get("/mine").get_data(
         as_text=True
     )
+    # A mistake can be undone: active again, in again.
+    again = secretariat.post(
+        f"/secretariat/assemblies/groent-byliv-indre-oesterbro/members/{member.id}/status",
+        data={"status": "active"},
+    )
+    assert again.status_code == 302
+    assert member_client.get(workspace).status_code == 200
+    actions = db.scalars(select(AuditEvent.detail).where(AuditEvent.action == "member.status"))
+    assert list(actions) == ["active → withdrawn", "replaced → active"]
