@@ -53,6 +53,16 @@ class User(Base):
     def has_password(self) -> bool:
         return self.password_hash != UNUSABLE_PASSWORD
 
+    @property
+    def role(self) -> Role | None:
+        """The highest staff role (admin, secretariat, council) or None; kept so code written for
+        the old single `role` column (`User(role=Role.ADMIN)`) still works."""
+        return next((r for r in Role if r in self.roles), None)
+
+    @role.setter
+    def role(self, value: Role | None) -> None:
+        self.set_roles({value} if value else set())
+
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"
 

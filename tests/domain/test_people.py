@@ -101,3 +101,12 @@ def test_ensure_facilitator_adds_once(db: Session) -> None:
         select(func.count()).select_from(Facilitator).where(Facilitator.user_id == user.id)
     )
     assert count == 1
+
+
+def test_the_old_single_role_still_reads_and_writes() -> None:
+    user = User(email="o@example.org", display_name="O", password_hash="x", role=Role.SECRETARIAT)
+    assert user.roles == {Role.SECRETARIAT} and user.role == Role.SECRETARIAT
+    user.set_roles({Role.COUNCIL, Role.ADMIN})
+    assert user.role == Role.ADMIN
+    user.role = None
+    assert user.roles == frozenset()
