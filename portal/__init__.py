@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 
@@ -19,8 +20,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config_module.load(overrides))
     _secure_cookies(app)
+    _trust_proxies(app)
 
-    from . import auth, csrf, db, errors, i18n, views
+    from . import auth, cleaning, csrf, db, errors, i18n, logs, views
     from .blueprints import (
         account,
         admin,
@@ -32,7 +34,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         secretariat_people,
     )
     from .cli import register_cli
+    from .numbers import IdConverter
 
+    app.url_map.converters["int"] = IdConverter
+    logs.init_app(app)
+    cleaning.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
@@ -49,6 +55,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the visitor's address and scheme from their headers."""
+    hops = int(app.config["TRUSTED_PROXIES"])
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _secure_cookies(app: Flask) -> None:

@@ -13,7 +13,7 @@ from .models import Role
 
 
 def _session() -> Session:
-    session: Session = current_app.extensions["sessionmaker"]()
+    session: Session = current_app.extensions["write_sessionmaker"]()
     return session
 
 

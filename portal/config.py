@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "REGISTRATION_LIMIT_PER_ADDRESS": 10,
-    "DRAW_IN_BACKGROUND": True,  # tests compute the lottery inside the request  # sign-ups per hour from one address
+    "DRAW_IN_BACKGROUND": True,  # tests compute the lottery inside the request
     "SESSION_COOKIE_SECURE": False,  # True when served over https: cookies get the __Host- prefix
     "SITE_NAME": "Samling",
     # Links in e-mails are built from this, never from the request's Host header.
@@ -31,6 +31,10 @@ DEFAULTS: dict[str, Any] = {
     "SET_PASSWORD_HOURS": 72,  # how long a set-password link in an e-mail works
     "PAGE_SIZE": 10,
     "WTF_CSRF_ENABLED": True,
+    # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto are trusted (0: none,
+    # the visitor's address is the connection's). Rate limits count per visitor address.
+    "TRUSTED_PROXIES": 0,
+    "LOG_LEVEL": "INFO",  # of the "portal" logger (unless the host configured logging itself)
 }
 
 # Environment variables that are read, with the type they are parsed to.
@@ -44,6 +48,7 @@ _TYPES: dict[str, type] = {
     "PAGE_SIZE": int,
     "SET_PASSWORD_HOURS": int,
     "WTF_CSRF_ENABLED": bool,
+    "TRUSTED_PROXIES": int,
 }
 
 

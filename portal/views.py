@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
 from . import labels
+from .phases import local_date
 from .sanitize import render_markdown
 
 
@@ -28,7 +28,8 @@ def clock_of(app: Flask) -> Callable[[], datetime]:
 
 
 def today() -> date:
-    return now().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    """Today in Copenhagen: the same day the commands' phase checks use."""
+    return local_date(now())
 
 
 def current_language() -> str:

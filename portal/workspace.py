@@ -27,7 +27,7 @@ from .models import (
     WorkingGroup,
 )
 from .people.facilitators import is_facilitator
-from .phases import Feature, allows
+from .phases import Feature, allows, local_date
 from .sanitize import markdown_to_html
 
 EDIT_GRACE = timedelta(minutes=15)
@@ -44,7 +44,7 @@ class Workspace:
     is_facilitator: bool = False
 
     def allows(self, feature: Feature, now: datetime) -> bool:
-        return allows(self.assembly, feature, now.date())
+        return allows(self.assembly, feature, local_date(now))
 
 
 def get_workspace(session: Session, slug: str, actor: User) -> Workspace:

@@ -1,7 +1,7 @@
 """people and accounts: staff roles as rows; bodies, organisations, facilitators as relations
 
 Revision ID: 5e0b1c7d9a21
-Revises: a099ee770eb9
+Revises: b7c1d2e3f4a5
 Create Date: 2026-12-02 05:00:00
 
 Data: e-mails become lower-case (one account per address: a unique index on lower(email));
@@ -19,7 +19,7 @@ from alembic import op
 import portal.models.base
 
 revision = "5e0b1c7d9a21"
-down_revision = "a099ee770eb9"
+down_revision = "b7c1d2e3f4a5"
 branch_labels = None
 depends_on = None
 

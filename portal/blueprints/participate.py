@@ -60,7 +60,7 @@ def create_registration(slug: str) -> Response:
 def show_receipt(slug: str, token: str) -> str:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
-    registrant = recruitment.get_registrant_by_token(session, token)
+    registrant = recruitment.get_registrant_by_token(session, token, assembly)
     return render_template(
         "participate/receipt.html", assembly=assembly, registrant=registrant, errors={}
     )
@@ -69,7 +69,8 @@ def show_receipt(slug: str, token: str) -> str:
 @bp.post("/assemblies/<slug>/register/<token>/withdraw")
 def withdraw_registration(slug: str, token: str) -> Response:
     session = get_session()
-    registrant = recruitment.get_registrant_by_token(session, token)
+    assembly = assemblies.get_assembly(session, slug)
+    registrant = recruitment.get_registrant_by_token(session, token, assembly)
     recruitment.withdraw(session, registrant)
     flash(_("Din tilmelding er trukket tilbage. Dine svar indgår ikke i lodtrækningen."), "success")
     return redirect(url_for("participate.show_receipt", slug=slug, token=token))

@@ -36,6 +36,7 @@ from ..models import (
     WorkingGroup,
 )
 from ..passwords import hash_password
+from ..phases import local_date
 from ..sanitize import markdown_to_html
 from . import content as c
 from . import people, pools, recorded
@@ -57,7 +58,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, Role | None]] = [
 def load_demo(session: Session, now: datetime | None = None, hash_kind: str = "argon2id") -> None:
     """Create the demo accounts and assemblies unless they exist; dates are relative to now."""
     now = now or datetime.now(UTC)
-    today = now.date()
+    today = local_date(now)
     users = _accounts(session, hash_kind)
     if (
         session.scalar(select(Assembly.id).where(Assembly.slug == c.MIDDELALDERBYEN["slug"]))

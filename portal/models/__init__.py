@@ -36,6 +36,7 @@ from .recommendations import (
     SupportVote,
 )
 from .recruitment import (
+    ACTIVE_EMAIL_INDEX,
     Invitation,
     InvitationBatch,
     OutboxEmail,
@@ -52,6 +53,7 @@ from .recruitment import (
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
+    "ACTIVE_EMAIL_INDEX",
     "UNUSABLE_PASSWORD",
     "Body",
     "BodyMembership",

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, enum_column, utcnow
@@ -112,6 +112,10 @@ class Invitation(Base):
     batch: Mapped[InvitationBatch] = relationship(back_populates="invitations")
 
 
+ACTIVE_EMAIL_INDEX = "uq_registrant_active_email"
+ACTIVE_EMAIL_WHERE = "status != 'withdrawn' AND blanked_at IS NULL"
+
+
 class Registrant(Base):
     """A resident who signed up for the draw. Personal fields are for the secretariat only."""
 
@@ -143,7 +147,19 @@ class Registrant(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)  # receipt / withdraw / confirm link
     blanked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    __table_args__ = (UniqueConstraint("assembly_id", "public_id"),)
+    __table_args__ = (
+        UniqueConstraint("assembly_id", "public_id"),
+        # One active sign-up per e-mail per assembly, enforced by the database (concurrent
+        # submits): withdrawn and blanked rows do not count, so a person may sign up again.
+        Index(
+            ACTIVE_EMAIL_INDEX,
+            "assembly_id",
+            "email",
+            unique=True,
+            sqlite_where=text(ACTIVE_EMAIL_WHERE),
+            postgresql_where=text(ACTIVE_EMAIL_WHERE),
+        ),
+    )
 
 
 class SelectionRun(Base):

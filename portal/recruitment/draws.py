@@ -34,12 +34,12 @@ from ..models import (
     SelectionRun,
     User,
 )
-from ..phases import Feature, allows
+from ..phases import Feature, allows, local_date
 from ..selection.feasibility import require_feasible
 from ..selection.lottery import build_lottery
 from ..selection.lottery import draw as draw_from_lottery
 from ..selection.replace import replace_dropouts
-from .quotas import list_quotas
+from .quotas import list_quotas, pool_problem
 from .registration import get_recruitment, pool
 
 CODE_VERSION = "samling-selection-1"
@@ -93,7 +93,11 @@ def check_pool(
     quotas = list_quotas(session, assembly) if quotas is None else quotas
     if not quotas:
         raise Invalid({"quotas": str(_l("Der er ingen kvoter endnu."))})
-    inputs = anonymised_inputs(quotas, pool(session, assembly))
+    people = pool(session, assembly)
+    problem = pool_problem(quotas, people)
+    if problem:
+        raise Invalid({"quotas": problem})
+    inputs = anonymised_inputs(quotas, people)
     rule = get_recruitment(session, assembly).household_rule
     return selection.check_feasibility(_instance(inputs, assembly.seats, rule))
 
@@ -118,7 +122,7 @@ def start_draw(
     panels: int = DEFAULT_PANELS,
 ) -> SelectionRun:
     """Freeze the pool and quotas into a run record; the lottery is computed after commit."""
-    if not allows(assembly, Feature.DRAW, now.date()):
+    if not allows(assembly, Feature.DRAW, local_date(now)):
         raise PhaseClosed(str(_l("Lodtrækningen kan kun køres i lodtrækningsfasen.")))
     current = latest_run(session, assembly)
     if current is not None and current.status in (
@@ -133,6 +137,9 @@ def start_draw(
         raise Invalid(
             {"form": str(_l("Der skal være kvoter og mindst %(k)d tilmeldte.", k=assembly.seats))}
         )
+    problem = pool_problem(quotas, people)
+    if problem:
+        raise Invalid({"form": problem})
     run = freeze_run(session, assembly, actor, now, panels=panels)
     audit.record(
         session,

@@ -11,11 +11,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..db import is_unique_violation, serialize_on
 from ..errors import Invalid, NotFound, PhaseClosed
 from ..models import (
+    ACTIVE_EMAIL_INDEX,
     Assembly,
     Invitation,
     RateEvent,
@@ -24,12 +27,15 @@ from ..models import (
     Registrant,
     RegistrantStatus,
 )
-from ..phases import Feature, allows
+from ..numbers import parse_int, parse_ints
+from ..phases import Feature, allows, local_date
 from .eligibility import postcode_problem
 from .quotas import categories, list_quotas
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-POSTCODE = re.compile(r"^\d{4}$")
+POSTCODE = re.compile(r"^[0-9]{4}$")
+MAX_MEETINGS = 100  # availability is a list of meeting numbers
+_DUPLICATE_EMAIL = _l("Der er allerede en tilmelding med den e-mailadresse.")
 
 
 def get_recruitment(session: Session, assembly: Assembly) -> Recruitment:
@@ -67,7 +73,7 @@ class RegistrationForm:
     @classmethod
     def from_form(cls, form: Any, category_names: list[str]) -> RegistrationForm:
         """Read the posted fields (a MultiDict); answers are `answer-<category>`."""
-        availability = [int(v) for v in form.getlist("availability") if str(v).isdigit()]
+        availability = [v for v in parse_ints(form.getlist("availability")) if v <= MAX_MEETINGS]
         return cls(
             code=form.get("code", ""),
             first_name=form.get("first_name", ""),
@@ -85,6 +91,8 @@ class RegistrationForm:
 
 
 def _check_rate(session: Session, address: str, now: datetime, limit: int) -> None:
+    """At most `limit` sign-ups per address per hour, exactly, also under concurrent submits."""
+    serialize_on(session, f"register:{address}")
     window = now - timedelta(hours=1)
     session.execute(delete(RateEvent).where(RateEvent.created_at < window))
     count = (
@@ -112,7 +120,7 @@ def register(
     per_address_limit: int = 10,
 ) -> Registrant:
     """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates."""
-    if not allows(assembly, Feature.REGISTER, now.date()):
+    if not allows(assembly, Feature.REGISTER, local_date(now)):
         raise PhaseClosed(str(_l("Tilmeldingen er lukket.")))
     if form.honeypot:
         raise Invalid({"form": str(_l("Tilmeldingen kunne ikke modtages."))})
@@ -130,14 +138,16 @@ def register(
             errors["code"] = str(_l("Koden findes ikke. Den står i dit invitationsbrev."))
         elif invitation.used_at is not None:
             errors["code"] = str(_l("Koden er allerede brugt."))
-    for name, value, message in (
-        ("first_name", form.first_name, _l("Skriv dit fornavn.")),
-        ("last_name", form.last_name, _l("Skriv dit efternavn.")),
-        ("address", form.address, _l("Skriv din adresse.")),
+    for name, value, message, limit in (
+        ("first_name", form.first_name, _l("Skriv dit fornavn."), 80),
+        ("last_name", form.last_name, _l("Skriv dit efternavn."), 80),
+        ("address", form.address, _l("Skriv din adresse."), 200),
     ):
-        if not value.strip() or len(value) > 200:
+        if not value.strip():
             errors[name] = str(message)
-    if not EMAIL.match(form.email.strip()):
+        elif len(value.strip()) > limit:
+            errors[name] = str(_l("Højst %(n)d tegn.", n=limit))
+    if not EMAIL.match(form.email.strip()) or len(form.email.strip()) > 254:
         errors["email"] = str(_l("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk."))
     if not POSTCODE.match(form.postcode.strip()):
         errors["postcode"] = str(_l("Skriv et postnummer med fire cifre."))
@@ -154,12 +164,15 @@ def register(
             Registrant.assembly_id == assembly.id,
             Registrant.email == email,
             Registrant.status != RegistrantStatus.WITHDRAWN,
+            Registrant.blanked_at.is_(None),
         )
     ):
-        errors["email"] = str(_l("Der er allerede en tilmelding med den e-mailadresse."))
+        errors["email"] = str(_DUPLICATE_EMAIL)
     if errors:
         raise Invalid(errors)
     _check_rate(session, address, now, per_address_limit)
+    if invitation is not None:
+        _use_invitation(session, invitation, now)
     registrant = Registrant(
         assembly_id=assembly.id,
         public_id=secrets.token_hex(4),
@@ -178,16 +191,41 @@ def register(
         token=secrets.token_urlsafe(32),
         created_at=now,
     )
-    if invitation is not None:
-        invitation.used_at = now
-    session.add(registrant)
+    try:
+        with session.begin_nested():
+            session.add(registrant)
+    except IntegrityError as error:
+        # Another sign-up with this e-mail committed between our check and our insert.
+        if not is_unique_violation(
+            error, ACTIVE_EMAIL_INDEX, "registrant", ["assembly_id", "email"]
+        ):
+            raise
+        raise Invalid({"email": str(_DUPLICATE_EMAIL)}) from None
     session.commit()
     return registrant
 
 
-def get_registrant_by_token(session: Session, token: str) -> Registrant:
+def _use_invitation(session: Session, invitation: Invitation, now: datetime) -> None:
+    """Mark the code used, unless a concurrent sign-up used it first (checked in the database)."""
+    used = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:  # type: ignore[attr-defined]
+        raise Invalid({"code": str(_l("Koden er allerede brugt."))})
+    session.expire(invitation, ["used_at"])
+
+
+def get_registrant_by_token(
+    session: Session, token: str, assembly: Assembly | None = None
+) -> Registrant:
+    """The person a personal link belongs to; under an assembly's address, only that assembly's."""
     registrant = session.scalar(select(Registrant).where(Registrant.token == token))
     if registrant is None or registrant.blanked_at is not None:
+        raise NotFound("registrant")
+    if assembly is not None and registrant.assembly_id != assembly.id:
         raise NotFound("registrant")
     return registrant
 
@@ -264,13 +302,14 @@ def update_settings(
     errors: dict[str, str] = {}
     if mode not in set(RecruitmentMode):
         errors["mode"] = str(_l("Vælg åben tilmelding eller tilmelding med kode."))
-    if not retention_days.isdigit() or not 1 <= int(retention_days) <= 730:
+    days = parse_int(retention_days, minimum=1, maximum=730)
+    if days is None:
         errors["retention_days"] = str(_l("Skriv et antal dage mellem 1 og 730."))
-    if errors:
+    if errors or days is None:
         raise Invalid(errors)
     settings = get_recruitment(session, assembly)
     settings.mode = RecruitmentMode(mode)
     settings.household_rule = household_rule
-    settings.retention_days = int(retention_days)
+    settings.retention_days = days
     session.commit()
     return settings

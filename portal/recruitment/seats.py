@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..people.member_logins import give_member_login
 from ..people.tokens import LinkSettings
+from ..phases import local_date
 
 
 def confirm_seat(
@@ -50,7 +51,7 @@ def confirm_seat(
         ),
         consent=consent,
         profile=dict(registrant.answers),
-        joined_on=now.date(),
+        joined_on=local_date(now),
     )
     session.add(member)
     audit.record(session, "seat.confirmed", registrant.public_id, now)

@@ -75,7 +75,9 @@ def test_full_draw_fingerprint_then_seed_then_confirmation(
     assert {m.to for m in mails} == {p.email for p in drawn} and "/seat/" in mails[0].body
     # The published inputs carry no personal data: pseudonymous ids and households only.
     for name in ("respondents.csv", "quotas.csv"):
-        text = client.get(f"/assemblies/{SLUG}/selection/runs/{run.id}/{name}").get_data(as_text=True)
+        text = client.get(f"/assemblies/{SLUG}/selection/runs/{run.id}/{name}").get_data(
+            as_text=True
+        )
         assert not any(p.email in text or p.address in text or p.last_name in text for p in drawn)
     # Anyone can re-run the draw on the published files and get the same panel.
     lottery = client.get(f"/assemblies/{SLUG}/selection/runs/{run.id}/lottery.json")

@@ -210,5 +210,8 @@ def test_server_error_page(app, client: FlaskClient) -> None:  # type: ignore[no
     assert "Der skete en fejl" in response.get_data(as_text=True)
 
 
-def test_sql_is_healthy(db) -> None:  # type: ignore[no-untyped-def]
-    assert db.execute(text("SELECT 1")).scalar() == 1
+def test_the_test_database_is_healthy_and_holds_the_demo(db) -> None:  # type: ignore[no-untyped-def]
+    from portal.db import database_problem
+
+    assert database_problem(db) is None
+    assert db.execute(text("SELECT count(*) FROM assembly")).scalar() >= 3
