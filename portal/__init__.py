@@ -25,14 +25,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import auth, cleaning, csrf, db, errors, i18n, jobs, logs, views
     from .blueprints import (
         account,
+        admin,
         backoffice,
         backoffice_meetings,
         dev,
         library,
         members,
+        mypage,
         participate,
         public,
         secretariat,
+        secretariat_people,
     )
     from .cli import register_cli
     from .numbers import IdConverter
@@ -55,6 +58,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(backoffice.bp)
     app.register_blueprint(backoffice_meetings.bp)
     app.register_blueprint(library.bp)
+    app.register_blueprint(secretariat_people.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(mypage.bp)
     errors.init_app(app)
     register_cli(app)
     return app

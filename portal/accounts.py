@@ -81,13 +81,12 @@ def create_user(
     email: str,
     display_name: str,
     password: str,
-    role: Role,
+    role: Role | None = None,
     *,
     hash_kind: str = "argon2id",
-    committee_name: str | None = None,
     check_password: bool = True,
 ) -> User:
-    """Create an account; the password must pass the policy unless seeded by a trusted command."""
+    """Create an account (with a staff role, or none for residents); one per e-mail address."""
     email = email.strip().lower()
     errors: dict[str, str] = {}
     if "@" not in email or len(email) > 254:
@@ -103,9 +102,8 @@ def create_user(
         email=email,
         display_name=display_name.strip(),
         password_hash=hash_password(password, hash_kind),
-        role=role,
-        committee_name=committee_name,
     )
+    user.set_roles({role} if role else set())
     session.add(user)
     session.commit()
     return user

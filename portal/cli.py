@@ -76,7 +76,12 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.option("--email", required=True)
     @click.option("--name", required=True)
-    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option(
+        "--role",
+        type=click.Choice([r.value for r in Role] + ["resident"]),
+        default="resident",
+        help="A staff role; residents, members and organisations' people have none.",
+    )
     @click.password_option()
     def create_user(email: str, name: str, role: str, password: str) -> None:
         """Create an account (the password must pass the policy)."""
@@ -87,7 +92,7 @@ def register_cli(app: Flask) -> None:
                     email,
                     name,
                     password,
-                    Role(role),
+                    Role(role) if role in set(Role) else None,
                     hash_kind=current_app.config["PASSWORD_HASH"],
                 )
             except Invalid as invalid:

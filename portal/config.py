@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_RETENTION_DAYS": 30,  # sent e-mails' addresses and bodies are blanked after this
     "SESSION_COOKIE_SECURE": False,  # True when served over https: cookies get the __Host- prefix
     "SITE_NAME": "Samling",
+    "SET_PASSWORD_HOURS": 72,  # how long a set-password link in an e-mail works
     "PAGE_SIZE": 10,
     "WTF_CSRF_ENABLED": True,
     # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto are trusted (0: none,
@@ -59,6 +60,7 @@ _TYPES: dict[str, type] = {
     "SESSION_COOKIE_SECURE": bool,
     "PAGE_SIZE": int,
     "UPLOAD_MAX_BYTES": int,
+    "SET_PASSWORD_HOURS": int,
     "WTF_CSRF_ENABLED": bool,
     "TRUSTED_PROXIES": int,
 }

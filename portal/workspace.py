@@ -1,7 +1,8 @@
 """The members' workspace: who may enter, the forum (threads, posts) and working groups.
 
 A user is in assembly A's workspace when they have an active Member row of A with their user
-id, or when they facilitate: the secretariat and admins facilitate every assembly.
+id, or a Facilitator row of A (portal/people/facilitators.py). Both are read on every request,
+so a member withdrawn or replaced, or a facilitator removed, is out at once.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from .models import (
     Member,
     MemberStatus,
     Post,
-    Role,
     Thread,
     User,
     WorkingGroup,
 )
+from .people.facilitators import is_facilitator
 from .phases import Feature, allows, local_date
 from .sanitize import markdown_to_html
 
@@ -40,17 +41,10 @@ class Workspace:
     assembly: Assembly
     actor: User
     member: Member | None  # None for facilitators who are not members
-
-    @property
-    def is_facilitator(self) -> bool:
-        return is_facilitator(self.actor)
+    is_facilitator: bool = False
 
     def allows(self, feature: Feature, now: datetime) -> bool:
         return allows(self.assembly, feature, local_date(now))
-
-
-def is_facilitator(user: User) -> bool:
-    return user.has_role(Role.SECRETARIAT)
 
 
 def get_workspace(session: Session, slug: str, actor: User) -> Workspace:
@@ -67,9 +61,10 @@ def get_workspace(session: Session, slug: str, actor: User) -> Workspace:
             Member.status == MemberStatus.ACTIVE,
         )
     )
-    if member is None and not is_facilitator(actor):
+    facilitates = actor.active and is_facilitator(session, assembly, actor)
+    if member is None and not facilitates:
         raise Forbidden()
-    return Workspace(assembly, actor, member)
+    return Workspace(assembly, actor, member, facilitates)
 
 
 def require_phase(ws: Workspace, feature: Feature, now: datetime) -> None:

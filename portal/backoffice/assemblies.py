@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from .. import audit
 from ..errors import Invalid, NotFound
 from ..models import Assembly, AssemblyStatus, Meeting, User
+from ..people.facilitators import ensure_facilitator
 from . import forms
 from .forms import Form
 
@@ -173,6 +174,8 @@ def create_assembly(session: Session, form: Form, actor: User, now: datetime) ->
     assembly = Assembly(slug=slug, status=AssemblyStatus.PLANNED, **values)
     session.add(assembly)
     session.flush()
+    # Whoever creates an assembly facilitates its workspace until the secretariat says otherwise.
+    ensure_facilitator(session, assembly, actor)
     audit.record(session, "assembly.create", f"assembly:{slug}", now, actor=actor)
     session.commit()
     return assembly

@@ -1,4 +1,4 @@
-"""Log in, log out, change password, end sessions everywhere."""
+"""Log in, log out, set a password from an e-mailed link, the account settings page."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from ..auth import current_account
 from ..db import get_session
 from ..errors import form_page
 from ..models import DisplayConsent
+from ..people import tokens
 from ..recruitment import seats
 from ..views import now
+from ._links import link_settings
 from ._util import safe_next
 
 bp = Blueprint("account", __name__)
@@ -43,7 +45,7 @@ def create_session() -> Response:
     )
     login_user(user)
     flash(_("Du er logget ind."), "success")
-    return redirect(safe_next(request.form.get("next"), url_for("account.show_account")))
+    return redirect(safe_next(request.form.get("next"), url_for("mypage.show_mypage")))
 
 
 @bp.post("/logout")
@@ -88,6 +90,36 @@ def change_password() -> Response:
     login_user(user)  # this device stays logged in with the new epoch; others are out
     flash(_("Din adgangskode er ændret. Du er logget ud på alle andre enheder."), "success")
     return redirect(url_for("account.show_account"))
+
+
+def _set_password_context(token: str) -> dict[str, Any]:
+    return {"token": token, "user": None}
+
+
+@bp.get(tokens.PATH + "<token>")
+@form_page("account/set_password.html", context=_set_password_context)
+def show_set_password(token: str) -> str:
+    user = tokens.user_for_token(get_session(), link_settings(), token, now())
+    return render_template("account/set_password.html", errors={}, form={}, token=token, user=user)
+
+
+@bp.post(tokens.PATH + "<token>")
+@form_page("account/set_password.html", context=_set_password_context)
+def set_password(token: str) -> Response:
+    tokens.set_password_with_token(
+        get_session(),
+        link_settings(),
+        token,
+        request.form.get("password", ""),
+        now(),
+        hash_kind=current_app.config["PASSWORD_HASH"],
+    )
+    logout_user()
+    flash(
+        _("Din adgangskode er gemt. Log ind med din e-mailadresse og den nye adgangskode."),
+        "success",
+    )
+    return redirect(url_for("account.login", next=url_for("mypage.show_mypage")))
 
 
 @bp.post("/account/sessions/end")

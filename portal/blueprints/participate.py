@@ -13,9 +13,10 @@ from ..db import get_session
 from ..errors import form_page
 from ..models import Assembly, DisplayConsent
 from ..phases import Feature, allows
-from ..recruitment import quotas, seats
+from ..recruitment import eligibility, quotas, seats
 from ..recruitment import registration as recruitment
 from ..views import current_language, now, today
+from ._links import link_settings
 
 bp = Blueprint("participate", __name__)
 
@@ -29,6 +30,7 @@ def _registration_context(slug: str) -> dict[str, Any]:
         "categories": quotas.categories(targets),
         "settings": recruitment.get_recruitment(session, assembly),
         "open": allows(assembly, Feature.REGISTER, today()),
+        "postcodes": eligibility.compact(eligibility.list_postcodes(session, assembly)),
     }
 
 
@@ -100,8 +102,15 @@ def confirm_seat(token: str) -> Response:
         registrant,
         DisplayConsent(consent) if consent in set(DisplayConsent) else DisplayConsent.HIDDEN,
         now(),
+        links=link_settings(),
     )
-    flash(_("Tak! Din plads er bekræftet. Sekretariatet kontakter dig før første møde."), "success")
+    flash(
+        _(
+            "Tak! Din plads er bekræftet. Vi har sendt dig en e-mail med et link, så du kan "
+            "vælge en adgangskode og komme ind i arbejdsrummet."
+        ),
+        "success",
+    )
     return redirect(url_for("participate.show_seat", token=token))
 
 

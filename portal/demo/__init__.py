@@ -40,17 +40,19 @@ from ..passwords import hash_password
 from ..phases import local_date
 from ..sanitize import markdown_to_html
 from . import content as c
-from . import office, overdue, pools, recorded, selection_phase
+from . import office, overdue, people, pools, recorded, selection_phase
 
 DEMO_PASSWORD = "demo-adgangskode"
-DEMO_ACCOUNTS = [
-    ("admin@example.org", "Administrator", Role.ADMIN, None),
-    ("secretariat@example.org", "Sekretariatet", Role.SECRETARIAT, None),
-    ("member@example.org", "Mette Medlem", Role.MEMBER, None),
-    ("member2@example.org", "Mads Medlem", Role.MEMBER, None),
-    ("lokaludvalg@example.org", "Østerbro Lokaludvalg", Role.COMMITTEE, "Østerbro Lokaludvalg"),
-    ("council@example.org", "Teknik- og Miljøudvalget", Role.COUNCIL, None),
-    ("resident@example.org", "Rasmus Borger", Role.RESIDENT, None),
+# (e-mail, name, staff role); members, the lokaludvalg and the council's body are relations
+# (portal/demo/people.py).
+DEMO_ACCOUNTS: list[tuple[str, str, Role | None]] = [
+    ("admin@example.org", "Administrator", Role.ADMIN),
+    ("secretariat@example.org", "Sekretariatet", Role.SECRETARIAT),
+    ("member@example.org", "Mette Medlem", None),
+    ("member2@example.org", "Mads Medlem", None),
+    ("lokaludvalg@example.org", "Østerbro Lokaludvalg", None),
+    ("council@example.org", "Teknik- og Miljøudvalget", Role.COUNCIL),
+    ("resident@example.org", "Rasmus Borger", None),
 ]
 
 
@@ -83,20 +85,21 @@ def load_demo(
     _groent_workspace(session, now, users)
     selection_phase.add_selection_phase_assembly(session, today)
     session.flush()
+    people.load_people(session, users)
+    session.flush()
 
 
 def _accounts(session: Session, hash_kind: str) -> dict[str, User]:
     users = {}
-    for email, name, role, committee in DEMO_ACCOUNTS:
+    for email, name, role in DEMO_ACCOUNTS:
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
             user = User(
                 email=email,
                 display_name=name,
-                role=role,
-                committee_name=committee,
                 password_hash=hash_password(DEMO_PASSWORD, hash_kind),
             )
+            user.set_roles({role} if role else set())
             session.add(user)
         users[email] = user
     session.flush()

@@ -1,6 +1,6 @@
 """Every typed model, importable from one place (Alembic reads Base.metadata from here)."""
 
-from .accounts import LoginAttempt, User
+from .accounts import UNUSABLE_PASSWORD, LoginAttempt, User
 from .assemblies import Assembly, Material, Meeting, Member, Phase
 from .base import Base, utcnow
 from .enums import (
@@ -18,6 +18,16 @@ from .enums import (
     SupportLevel,
 )
 from .participation import AuditEvent, Comment, CommitteeInput, CouncilAnswer
+from .people import (
+    Body,
+    BodyMembership,
+    EligiblePostcode,
+    Facilitator,
+    Organisation,
+    OrganisationKind,
+    OrganisationPerson,
+    UserRole,
+)
 from .recommendations import (
     MinoritySigner,
     MinorityStatement,
@@ -45,6 +55,15 @@ from .workspace import GroupMembership, Post, RecommendationProposal, Thread, Wo
 
 __all__ = [
     "ACTIVE_EMAIL_INDEX",
+    "UNUSABLE_PASSWORD",
+    "Body",
+    "BodyMembership",
+    "EligiblePostcode",
+    "Facilitator",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationPerson",
+    "UserRole",
     "Invitation",
     "InvitationBatch",
     "OutboxEmail",

@@ -6,12 +6,11 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
+    """Staff kinds; members, facilitators, council bodies and organisations are relations."""
+
     ADMIN = "admin"
     SECRETARIAT = "secretariat"
-    MEMBER = "member"
-    COMMITTEE = "committee"  # a local committee (lokaludvalg)
     COUNCIL = "council"
-    RESIDENT = "resident"
 
 
 class AssemblyStatus(StrEnum):

@@ -1,6 +1,6 @@
 """The members' workspace: working groups per meeting, forum threads and posts, edit proposals.
 
-Facilitators are not a table: the secretariat (and admins) facilitate every assembly.
+Facilitators are a relation (portal/models/people.py: Facilitator), managed by the secretariat.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..numbers import parse_int, parse_ints
 from ..phases import Feature, allows, local_date
+from .eligibility import postcode_problem
 from .quotas import categories, list_quotas
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -151,6 +152,8 @@ def register(
         errors["email"] = str(_l("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk."))
     if not POSTCODE.match(form.postcode.strip()):
         errors["postcode"] = str(_l("Skriv et postnummer med fire cifre."))
+    elif problem := postcode_problem(session, assembly, form.postcode):
+        errors["postcode"] = problem
     for category, values in quotas.items():
         if form.answers.get(category) not in values:
             errors[f"answer-{category}"] = str(_l("Vælg en svarmulighed for %(c)s.", c=category))

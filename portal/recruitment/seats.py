@@ -17,13 +17,22 @@ from ..models import (
     RegistrantStatus,
     User,
 )
+from ..people.member_logins import give_member_login
+from ..people.tokens import LinkSettings
 from ..phases import local_date
 
 
 def confirm_seat(
-    session: Session, registrant: Registrant, consent: DisplayConsent, now: datetime
+    session: Session,
+    registrant: Registrant,
+    consent: DisplayConsent,
+    now: datetime,
+    links: LinkSettings | None = None,
 ) -> Member:
-    """A drawn person takes the seat and says how they want to appear in public."""
+    """A drawn person takes the seat and says how they want to appear in public.
+
+    With `links`, the new member gets their login by e-mail in the same transaction.
+    """
     if registrant.status == RegistrantStatus.CONFIRMED:
         member = session.scalar(select(Member).where(Member.registrant_id == registrant.id))
         assert member is not None
@@ -46,6 +55,8 @@ def confirm_seat(
     )
     session.add(member)
     audit.record(session, "seat.confirmed", registrant.public_id, now)
+    if links is not None:
+        give_member_login(session, member, registrant, links, now)
     session.commit()
     return member
 

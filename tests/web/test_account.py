@@ -21,8 +21,8 @@ def _login(client: FlaskClient, email: str, password: str, addr: str = "10.0.0.1
 
 def test_login_and_logout(client: FlaskClient) -> None:
     response = _login(client, "resident@example.org", DEMO_PASSWORD)
-    assert response.status_code == 302 and response.headers["Location"] == "/account"
-    html = client.get("/account").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"] == "/mine"
+    html = client.get("/mine").get_data(as_text=True)
     assert "Rasmus Borger" in html and "Log ud" in html
     assert client.post("/logout").status_code == 302
     assert client.get("/account").status_code == 302  # back to the login page
@@ -49,7 +49,7 @@ def test_login_redirects_only_to_local_next(client: FlaskClient) -> None:
             "next": "https://evil.example",
         },
     )
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/mine"
 
 
 def test_account_is_locked_after_repeated_failures(client: FlaskClient, db) -> None:  # type: ignore[no-untyped-def]

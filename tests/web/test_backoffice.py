@@ -273,3 +273,18 @@ def test_an_action_refused_by_the_phase_never_ends_on_a_dead_end(app: Flask) -> 
     )
     page = client.get("/assemblies/middelalderbyen-2019").get_data(as_text=True)
     assert "/assemblies/middelalderbyen-2019/register" not in page  # no sign-up offered
+
+
+def test_whoever_creates_an_assembly_facilitates_its_workspace(login_as, store) -> None:  # type: ignore[no-untyped-def]
+    from portal.models import Facilitator, User
+
+    client = login_as("secretariat")
+    slug = _create(client)
+    assembly = store.scalar(select(Assembly).where(Assembly.slug == slug))
+    facilitators = store.scalars(
+        select(User.email)
+        .join(Facilitator, Facilitator.user_id == User.id)
+        .where(Facilitator.assembly_id == assembly.id)
+    )
+    assert list(facilitators) == ["secretariat@example.org"]
+    assert client.get(f"/assemblies/{slug}/workspace").status_code == 200

@@ -21,7 +21,6 @@ from portal.models import (
     Post,
     Recommendation,
     RecommendationRevision,
-    Role,
     Thread,
     User,
 )
@@ -81,7 +80,6 @@ def outsider(data: Session) -> Iterator[str]:
     user = User(
         email=OUTSIDER,
         display_name="Anden Borgersamling",
-        role=Role.MEMBER,
         password_hash=hash_password(DEMO_PASSWORD, "fast"),
     )
     data.add(user)
