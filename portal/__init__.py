@@ -21,7 +21,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _secure_cookies(app)
 
     from . import auth, csrf, db, errors, i18n, views
-    from .blueprints import account, members, participate, public, secretariat
+    from .blueprints import account, admin, members, participate, public, secretariat
     from .cli import register_cli
 
     db.init_app(app)
@@ -34,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(members.bp)
     app.register_blueprint(participate.bp)
     app.register_blueprint(secretariat.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
     register_cli(app)
     return app

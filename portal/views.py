@@ -7,12 +7,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import format_decimal, get_locale
+from markupsafe import Markup
 from flask_wtf.csrf import generate_csrf
+from werkzeug.local import LocalProxy
 
 from . import labels
+from .db import get_session
+from .models import SiteSettings
 from .sanitize import render_markdown
+from .site import get_site_settings, paragraphs
 
 
 def now() -> datetime:
@@ -46,6 +51,36 @@ def localized(obj: Any, attr: str) -> str:
     return str(getattr(obj, attr) or "")
 
 
+def localized_html(obj: Any, attr: str) -> Markup:
+    """`localized`, for page text: Danish shown on a page in another language is marked lang="da"."""
+    text = localized(obj, attr)
+    if current_language() != "da" and text and not getattr(obj, f"{attr}_en", None):
+        return Markup('<span lang="da">%s</span>') % text
+    return Markup("%s") % text
+
+
+def percent(fraction: float | None, decimals: int = 0) -> str:
+    """A share as a percentage in the page's language: "14,3 %" in Danish, "14.3%" in English."""
+    if fraction is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    number = format_decimal(100 * fraction, format=pattern)
+    return f"{number}%" if current_language() == "en" else f"{number}\N{NO-BREAK SPACE}%"
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number with the page language's decimal mark and digit grouping."""
+    return str(format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else "")))
+
+
+def _site() -> SiteSettings:
+    # Read once per request, and only by pages that show it.
+    if "site_settings" not in g:
+        g.site_settings = get_site_settings(get_session())
+    settings: SiteSettings = g.site_settings
+    return settings
+
+
 def url_with(**changes: Any) -> str:
     """This page's URL with some query arguments changed (pagination keeps the filters)."""
     args: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {}), **changes}
@@ -55,7 +90,16 @@ def url_with(**changes: Any) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
-        localized=localized, labels=labels, url_with=url_with, csrf_token=generate_csrf, today=today
+        localized=localized,
+        loc=localized_html,
+        labels=labels,
+        url_with=url_with,
+        csrf_token=generate_csrf,
+        today=today,
+        percent=percent,
+        number=number,
+        paragraphs=paragraphs,
+        site=LocalProxy(_site),
     )
 
     @app.context_processor

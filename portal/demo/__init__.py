@@ -29,6 +29,7 @@ from ..models import (
     RecommendationRevision,
     RecommendationStatus,
     Role,
+    SiteSettings,
     SupportLevel,
     SupportVote,
     Thread,
@@ -57,6 +58,8 @@ def load_demo(session: Session, now: datetime | None = None, hash_kind: str = "a
     now = now or datetime.now(UTC)
     today = now.date()
     users = _accounts(session, hash_kind)
+    if session.scalar(select(SiteSettings.id)) is None:
+        session.add(SiteSettings(**c.SITE))
     if (
         session.scalar(select(Assembly.id).where(Assembly.slug == c.MIDDELALDERBYEN["slug"]))
         is None

@@ -39,6 +39,7 @@ from .recruitment import (
     RunStatus,
     SelectionRun,
 )
+from .site import SiteSettings
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "RunKind",
     "RunStatus",
     "SelectionRun",
+    "SiteSettings",
     "AnswerStatus",
     "Assembly",
     "AssemblyStatus",
