@@ -7,14 +7,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_decimal, get_locale
-from markupsafe import Markup
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_decimal
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.local import LocalProxy
 
 from . import labels
 from .db import get_session
+from .i18n import current_language
 from .models import SiteSettings
 from .sanitize import render_markdown
 from .site import get_site_settings, paragraphs
@@ -34,12 +35,6 @@ def clock_of(app: Flask) -> Callable[[], datetime]:
 
 def today() -> date:
     return now().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
-
-
-def current_language() -> str:
-    """The page's language code for `<html lang>`: "da" or "en"."""
-    locale = get_locale()
-    return locale.language if locale is not None else "da"
 
 
 def localized(obj: Any, attr: str) -> str:
@@ -74,10 +69,12 @@ def number(value: float, decimals: int = 0) -> str:
 
 
 def _site() -> SiteSettings:
-    # Read once per request, and only by pages that show it.
-    if "site_settings" not in g:
-        g.site_settings = get_site_settings(get_session())
-    settings: SiteSettings = g.site_settings
+    # Read once per request (kept on the request, not on g, which tests share across requests),
+    # and only by pages that show it.
+    settings: SiteSettings | None = getattr(request, "site_settings", None)
+    if settings is None:
+        settings = get_site_settings(get_session())
+        request.site_settings = settings  # type: ignore[attr-defined]
     return settings
 
 

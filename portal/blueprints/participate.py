@@ -16,8 +16,17 @@ from ..phases import Feature, allows
 from ..recruitment import quotas, seats
 from ..recruitment import registration as recruitment
 from ..views import now, today
+from ._util import require_confirmation
 
 bp = Blueprint("participate", __name__)
+
+
+def _external_url(endpoint: str, **values: Any) -> str:
+    """A link for an e-mail: on BASE_URL when configured (behind a proxy), else this request's host."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
 
 
 def _registration_context(slug: str) -> dict[str, Any]:
@@ -50,6 +59,7 @@ def create_registration(slug: str) -> Response:
         request.remote_addr or "unknown",
         now(),
         per_address_limit=current_app.config["REGISTRATION_LIMIT_PER_ADDRESS"],
+        receipt_link=lambda token: _external_url("participate.show_receipt", slug=slug, token=token),
     )
     return redirect(url_for("participate.show_receipt", slug=slug, token=registrant.token))
 
@@ -60,14 +70,24 @@ def show_receipt(slug: str, token: str) -> str:
     assembly = assemblies.get_assembly(session, slug)
     registrant = recruitment.get_registrant_by_token(session, token)
     return render_template(
-        "participate/receipt.html", assembly=assembly, registrant=registrant, errors={}
+        "participate/receipt.html", assembly=assembly, registrant=registrant, errors={}, form={}
     )
 
 
+def _receipt_context(slug: str, token: str) -> dict[str, Any]:
+    session = get_session()
+    return {
+        "assembly": assemblies.get_assembly(session, slug),
+        "registrant": recruitment.get_registrant_by_token(session, token),
+    }
+
+
 @bp.post("/assemblies/<slug>/register/<token>/withdraw")
+@form_page("participate/receipt.html", context=_receipt_context)
 def withdraw_registration(slug: str, token: str) -> Response:
     session = get_session()
     registrant = recruitment.get_registrant_by_token(session, token)
+    require_confirmation(request.form, _("Sæt kryds, hvis du vil trække din tilmelding tilbage."))
     recruitment.withdraw(session, registrant)
     flash(_("Din tilmelding er trukket tilbage. Dine svar indgår ikke i lodtrækningen."), "success")
     return redirect(url_for("participate.show_receipt", slug=slug, token=token))
@@ -107,6 +127,7 @@ def confirm_seat(token: str) -> Response:
 @form_page("participate/seat.html", context=_seat_context)
 def decline_seat(token: str) -> Response:
     session = get_session()
+    require_confirmation(request.form, _("Sæt kryds, hvis du vil afslå pladsen."))
     seats.decline_seat(session, recruitment.get_registrant_by_token(session, token), now())
     flash(_("Du har takket nej. Tak fordi du meldte dig."), "success")
     return redirect(url_for("participate.show_seat", token=token))

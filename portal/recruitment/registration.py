@@ -6,18 +6,24 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import Invalid, NotFound, PhaseClosed
+from ..i18n import current_language
+from ..labels import quota_text
 from ..models import (
     Assembly,
     Invitation,
+    OutboxEmail,
+    PhaseKind,
     RateEvent,
     Recruitment,
     RecruitmentMode,
@@ -29,6 +35,18 @@ from .quotas import categories, list_quotas
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 POSTCODE = re.compile(r"^\d{4}$")
+PHONE = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def _name_problem(value: str) -> bool:
+    """A name needs at least two letters ("Bo" is a name; "B" or "12" is not)."""
+    return sum(ch.isalpha() for ch in value) < 2 or len(value) > 80
+
+
+def _phone_problem(value: str) -> bool:
+    """A phone number, when given: digits (8 to 15) with spaces, dashes, brackets or a leading +."""
+    digits = sum(ch.isdigit() for ch in value)
+    return bool(value) and not (PHONE.match(value) and 8 <= digits <= 15)
 
 
 def get_recruitment(session: Session, assembly: Assembly) -> Recruitment:
@@ -109,8 +127,13 @@ def register(
     now: datetime,
     *,
     per_address_limit: int = 10,
+    receipt_link: Callable[[str], str] | None = None,
 ) -> Registrant:
-    """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates."""
+    """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates.
+
+    With `receipt_link`, a confirmation e-mail with the personal receipt link (the way to
+    withdraw) goes into the outbox in the same transaction.
+    """
     if not allows(assembly, Feature.REGISTER, now.date()):
         raise PhaseClosed(str(_l("Tilmeldingen er lukket.")))
     if form.honeypot:
@@ -130,19 +153,26 @@ def register(
         elif invitation.used_at is not None:
             errors["code"] = str(_l("Koden er allerede brugt."))
     for name, value, message in (
-        ("first_name", form.first_name, _l("Skriv dit fornavn.")),
-        ("last_name", form.last_name, _l("Skriv dit efternavn.")),
-        ("address", form.address, _l("Skriv din adresse.")),
+        ("first_name", form.first_name, _l("Skriv dit fornavn (mindst 2 bogstaver).")),
+        ("last_name", form.last_name, _l("Skriv dit efternavn (mindst 2 bogstaver).")),
     ):
-        if not value.strip() or len(value) > 200:
+        if _name_problem(value.strip()):
             errors[name] = str(message)
+    if _phone_problem(form.phone.strip()):
+        errors["phone"] = str(
+            _l("Skriv et telefonnummer med cifre, fx 12 34 56 78, eller lad feltet stå tomt.")
+        )
+    if not form.address.strip() or len(form.address) > 200:
+        errors["address"] = str(_l("Skriv din adresse."))
     if not EMAIL.match(form.email.strip()):
         errors["email"] = str(_l("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk."))
     if not POSTCODE.match(form.postcode.strip()):
         errors["postcode"] = str(_l("Skriv et postnummer med fire cifre."))
     for category, values in quotas.items():
         if form.answers.get(category) not in values:
-            errors[f"answer-{category}"] = str(_l("Vælg en svarmulighed for %(c)s.", c=category))
+            errors[f"answer-{category}"] = str(
+                _l("Vælg en svarmulighed for %(c)s.", c=quota_text(category))
+            )
     if not form.consent:
         errors["consent"] = str(_l("Du skal give samtykke, før vi kan behandle din tilmelding."))
     email = form.email.strip().lower()
@@ -178,8 +208,48 @@ def register(
     if invitation is not None:
         invitation.used_at = now
     session.add(registrant)
+    if receipt_link is not None:
+        session.add(confirmation_email(assembly, registrant, receipt_link(registrant.token), now))
     session.commit()
     return registrant
+
+
+def confirmation_email(
+    assembly: Assembly, registrant: Registrant, link: str, now: datetime
+) -> OutboxEmail:
+    """The sign-up's receipt by e-mail, in the language the person signed up in."""
+    title = assembly.title_en if current_language() == "en" and assembly.title_en else assembly.title
+    recruitment = next((p for p in assembly.phases if p.kind == PhaseKind.RECRUITMENT), None)
+    lines = [
+        str(_l("Hej %(name)s", name=registrant.first_name)),
+        "",
+        str(_l("Tak for din tilmelding. Du er med i lodtrækningen til %(title)s.", title=title)),
+    ]
+    if recruitment is not None:
+        lines.append(
+            str(
+                _l(
+                    "Tilmeldingen lukker %(d)s. Derefter trækkes der lod, og de udtrukne får besked på e-mail.",
+                    d=format_date(recruitment.ends_on, "long"),
+                )
+            )
+        )
+    if assembly.meetings:
+        lines += ["", str(_l("Møderne:"))]
+        lines += [f"- {format_date(m.starts_at, 'full')}, {m.place}" for m in assembly.meetings]
+    lines += [
+        "",
+        str(_l("Se, hvad du har oplyst, eller træk din tilmelding tilbage:")),
+        link,
+        "",
+        str(_l("Linket er personligt. Gem denne e-mail.")),
+    ]
+    return OutboxEmail(
+        to=registrant.email,
+        subject=str(_l("Kvittering for din tilmelding: %(title)s", title=title)),
+        body="\n".join(lines),
+        created_at=now,
+    )
 
 
 def get_registrant_by_token(session: Session, token: str) -> Registrant:

@@ -126,7 +126,8 @@ MEASURE = """
       const r2 = el.getBoundingClientRect();
       const hit = document.elementFromPoint(r2.left + r2.width / 2, r2.top + r2.height / 2);
       if (r.width < 24 || r.height < 24 || !(hit === el || hit === label)) {
-        problems.push(`${name}: the drawn mark is not where it can be clicked (hit ${hit && hit.outerHTML.slice(0, 60)})`);
+        const what = hit && hit.outerHTML.slice(0, 60);
+        problems.push(`${name}: its mark is not where it can be clicked (hit ${what})`);
       }
       continue;
     }
