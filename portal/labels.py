@@ -137,6 +137,19 @@ def quota_text(text: str) -> str:
     return quota_term(text) or text
 
 
+_DRAFT = re.compile(r"^Udkast (\d+)$")
+
+
+def public_label(label: str) -> str:
+    """A published version's label ("Udkast 2", "Endelig", stored in Danish) in the visitor's language."""
+    draft = _DRAFT.match(label or "")
+    if draft:
+        return gettext("Udkast %(n)s", n=draft.group(1))
+    if label == "Endelig":
+        return gettext("Endelig")
+    return label
+
+
 _PROGRESS = [
     (re.compile(r"^Checking that the quotas can be met"), _l("Tjekker, at kvoterne kan opfyldes")),
     (re.compile(r"^relaxed profile"), _l("Finder en første fordeling af chancerne")),
