@@ -165,8 +165,10 @@ def test_pages_speak_the_visitors_language(
         client.post("/logout")
     assert len([t for t in pages.values() if t]) >= 20, sorted(pages)
     problems = _problems(pages, lang)
-    label = "Danish catalog text on English pages outside lang=da" if lang == "en" else (
-        "English catalog text on Danish pages"
+    label = (
+        "Danish catalog text on English pages outside lang=da"
+        if lang == "en"
+        else ("English catalog text on Danish pages")
     )
     assert not problems, f"{label}:\n" + "\n".join(problems)
 
