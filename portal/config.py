@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "DRAW_IN_BACKGROUND": True,  # tests compute the lottery inside the request  # sign-ups per hour from one address
     "SESSION_COOKIE_SECURE": False,  # True when served over https: cookies get the __Host- prefix
     "SITE_NAME": "Samling",
+    # The portal's public address for links in e-mails (e.g. https://samling.kk.dk); empty: the
+    # address the request came in on.
+    "BASE_URL": "",
     "PAGE_SIZE": 10,
     "WTF_CSRF_ENABLED": True,
 }

@@ -57,6 +57,7 @@ PUBLIC_PAGES: list[tuple[str, int]] = [
     ("/assemblies/middelalderbyen-2019/selection", 200),
     ("/assemblies/groent-byliv-indre-oesterbro/selection", 200),
     ("/login", 200),
+    ("/privacy", 200),
     ("/assemblies/does-not-exist", 404),
 ]
 LANGUAGES = ("da", "en")

@@ -22,11 +22,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, GuardedContext
+from .conftest import AXE_JS, ROOT, GuardedContext, require_node_modules
 
 pytestmark = pytest.mark.browser
 
 SHOTS = ROOT / "test-results" / "screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = (
+    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+)
 PASSWORD = "demo-adgangskode"  # noqa: S105 - the published demo accounts
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 WS = "/assemblies/groent-byliv-indre-oesterbro/workspace"
@@ -47,6 +51,7 @@ PAGES: dict[str, list[str]] = {
         "/assemblies/middelalderbyen-2019/selection",
         "/assemblies/baeredygtigt-forbrug/selection",
         "/login",
+        "/privacy",
         "{receipt}",
         "{seat}",
         "{seat_confirmed}",
@@ -183,7 +188,7 @@ def tokens(live_app: Any) -> dict[str, str]:
 
 
 def shot_name(role: str, width: str, lang: str, path: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", re.sub(r"/[A-Za-z0-9_-]{30,}", "/token", path)).strip("_")
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_")
     return f"{role}__{width}__{lang}__{slug or 'index'}.png"
 
 
@@ -199,7 +204,7 @@ def looker(
         page = guarded.context.new_page()
         if role in ACCOUNTS:
             log_in(page, ACCOUNTS[role])
-        return page, [p.format(**tokens) for p in PAGES[role]]
+        return page, PAGES[role]
 
     yield make
     for guarded in made:
@@ -228,14 +233,17 @@ def header_reachable(page: Any) -> str | None:
 @pytest.mark.parametrize("lang", ["da", "en"])
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("role", list(PAGES))
-def test_pages_look_right(looker: Any, role: str, width: str, lang: str) -> None:
+def test_pages_look_right(
+    looker: Any, tokens: dict[str, str], role: str, width: str, lang: str
+) -> None:
     page, paths = looker(role, width, lang)
     SHOTS.mkdir(parents=True, exist_ok=True)
     failures = []
-    for path in paths:
+    for name in paths:
+        path = name.format(**tokens)
         page.goto(path, wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
-        page.screenshot(path=SHOTS / shot_name(role, width, lang, path), full_page=True)
+        page.screenshot(path=SHOTS / shot_name(role, width, lang, name), full_page=True)
         problems = page.evaluate(MEASURE)
         trouble = header_reachable(page)
         if trouble:
@@ -264,3 +272,18 @@ def test_the_phone_menu_works_without_javascript(
     finally:
         context.close()
 
+
+
+@pytest.mark.parametrize(("width", "lang"), [("phone", "en"), ("desktop", "da")])
+@pytest.mark.parametrize("role", ["member", "secretariat", "admin"])
+def test_staff_pages_have_no_axe_violations(looker: Any, role: str, width: str, lang: str) -> None:
+    """The public pages are checked in test_accessibility.py; these are the logged-in ones."""
+    require_node_modules()
+    page, paths = looker(role, width, lang)
+    found = []
+    for path in paths:
+        page.goto(path, wait_until="load")
+        page.add_script_tag(path=str(AXE_JS))
+        violations = page.evaluate(AXE_RUN, WCAG_TAGS)["violations"]
+        found += [f"{path}: {v['id']} {[n['html'][:120] for n in v['nodes']]}" for v in violations]
+    assert not found, "\n".join(found)
