@@ -144,9 +144,9 @@ def public_label(label: str) -> str:
     """A published version's label ("Udkast 2", "Endelig", stored in Danish) in the visitor's language."""
     draft = _DRAFT.match(label or "")
     if draft:
-        return gettext("Udkast %(n)s", n=draft.group(1))
+        return str(gettext("Udkast %(n)s", n=draft.group(1)))
     if label == "Endelig":
-        return gettext("Endelig")
+        return str(gettext("Endelig"))
     return label
 
 
