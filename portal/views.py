@@ -89,6 +89,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         localized=localized,
         loc=localized_html,
+        page_lang=current_language,  # for macros, which do not see the page's context
         labels=labels,
         url_with=url_with,
         csrf_token=generate_csrf,
