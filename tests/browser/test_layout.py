@@ -9,7 +9,7 @@ drawn nowhere or a header without a menu. These checks measure what Chromium dra
   DKFDS draws them (the mark on the label) and hit-tested, so a mark drawn on top of another fails;
 - the main navigation and log-in/log-out reachable (visible, or behind a visible menu button).
 
-Each page is also written as a PNG to test-results/screenshots/ (gitignored), so whoever changes a
+Each page is also written as a PNG to screenshots/ (gitignored), so whoever changes a
 page can look at it: `<role>__<viewport>__<lang>__<path>.png`.
 """
 
@@ -26,7 +26,8 @@ from .conftest import AXE_JS, ROOT, GuardedContext, require_node_modules
 
 pytestmark = pytest.mark.browser
 
-SHOTS = ROOT / "test-results" / "screenshots"
+# Not under test-results/: pytest-playwright empties that folder at the start of every run.
+SHOTS = ROOT / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_RUN = (
     "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
