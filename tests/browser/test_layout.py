@@ -288,3 +288,17 @@ def test_staff_pages_have_no_axe_violations(looker: Any, role: str, width: str, 
         violations = page.evaluate(AXE_RUN, WCAG_TAGS)["violations"]
         found += [f"{path}: {v['id']} {[n['html'][:120] for n in v['nodes']]}" for v in violations]
     assert not found, "\n".join(found)
+
+
+def test_a_resident_finds_the_sign_up_from_the_front_page_in_two_clicks_on_a_phone(
+    guarded_context: Callable[..., GuardedContext],
+) -> None:
+    guarded = guarded_context(WIDTHS["phone"])
+    page = guarded.context.new_page()
+    try:
+        page.goto("/")
+        page.get_by_role("link", name=re.compile("bæredygtigt forbrug")).first.click()
+        page.get_by_role("link", name="Meld dig til lodtrækningen").click()
+        expect(page.locator("h1")).to_have_text("Meld dig til lodtrækningen")
+    finally:
+        guarded.context.close()
