@@ -24,8 +24,14 @@ migrate: venv
 seed: migrate
 	$(FLASK) seed-demo
 
+# The web server and the job queue's consumer together; Ctrl-C stops both. No SMTP is configured,
+# so e-mails stay in the portal: staff read them at /dev/outbox.
 run: seed
 	@echo "Samling: http://$(HOST):$(PORT) (demo accounts in README.md, password demo-adgangskode)"
+	@echo "Jobs run in a consumer beside the web server; e-mails: http://$(HOST):$(PORT)/dev/outbox"
+	@export PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}"; \
+	$(FLASK) run-consumer & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for Playwright (never `playwright install`), axe-core and vnu-jar from npm.
@@ -52,4 +58,4 @@ bench: venv
 	$(PY) bench/selection.py
 
 clean:
-	rm -rf $(VENV) node_modules instance/samling.db*
+	rm -rf $(VENV) node_modules instance/samling.db* instance/queue.db*

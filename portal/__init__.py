@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 
@@ -19,25 +20,39 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config_module.load(overrides))
     _secure_cookies(app)
+    _trust_proxies(app)
 
-    from . import auth, csrf, db, errors, i18n, views
-    from .blueprints import account, admin, members, participate, public, secretariat
+    from . import auth, cleaning, csrf, db, errors, i18n, jobs, logs, views
+    from .blueprints import account, admin, dev, members, participate, public, secretariat
     from .cli import register_cli
+    from .numbers import IdConverter
 
+    app.url_map.converters["int"] = IdConverter
+    logs.init_app(app)
+    cleaning.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
+    jobs.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(members.bp)
     app.register_blueprint(participate.bp)
     app.register_blueprint(secretariat.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(dev.bp)
     errors.init_app(app)
     register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the visitor's address and scheme from their headers."""
+    hops = int(app.config["TRUSTED_PROXIES"])
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _secure_cookies(app: Flask) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from .errors import Invalid, LoginRefused
 from .models import LoginAttempt, Role, User
+from .numbers import parse_int
 from .passwords import hash_password, password_problem, verify_password
 
 WRONG = _l("E-mail eller adgangskode er forkert.")
@@ -143,9 +144,10 @@ def end_all_sessions(session: Session, user: User) -> None:
 def load_session_user(session: Session, session_id: str) -> User | None:
     """The user of a session id "user:epoch", if the epoch is still current."""
     user_part, _, epoch_part = session_id.partition(":")
-    if not user_part.isdigit() or not epoch_part.isdigit():
+    user_id, epoch = parse_int(user_part), parse_int(epoch_part)
+    if user_id is None or epoch is None:
         return None
-    user = session.get(User, int(user_part))
-    if user is None or not user.active or user.session_epoch != int(epoch_part):
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.session_epoch != epoch:
         return None
     return user

@@ -17,6 +17,7 @@ from .models import (
     Recommendation,
     RecommendationStatus,
 )
+from .phases import local_date
 
 PUBLIC = (AssemblyStatus.ACTIVE, AssemblyStatus.CONCLUDED)
 
@@ -61,9 +62,10 @@ def list_recent_activity(session: Session, now: datetime, limit: int = 6) -> lis
         .order_by(CouncilAnswer.decided_on.desc())
         .limit(limit)
     ).all()
-    items = [Activity(m.starts_at.date(), "meeting", m.assembly, m.title) for m in meetings]
+    items = [Activity(local_date(m.starts_at), "meeting", m.assembly, m.title) for m in meetings]
     items += [
-        Activity(r.updated_at.date(), "recommendation", r.assembly, r.title, r.number) for r in recs
+        Activity(local_date(r.updated_at), "recommendation", r.assembly, r.title, r.number)
+        for r in recs
     ]
     items += [
         Activity(

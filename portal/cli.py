@@ -13,7 +13,7 @@ from .models import Role
 
 
 def _session() -> Session:
-    session: Session = current_app.extensions["sessionmaker"]()
+    session: Session = current_app.extensions["write_sessionmaker"]()
     return session
 
 
@@ -50,6 +50,24 @@ def register_cli(app: Flask) -> None:
                     click.echo(f"Blanked the contact data of {count} members of {slug}.")
             except Invalid as invalid:
                 raise click.ClickException(str(invalid)) from invalid
+
+    @app.cli.command("run-consumer")
+    @click.option("--workers", type=int, default=None, help="Worker threads (QUEUE_WORKERS).")
+    def run_consumer(workers: int | None) -> None:
+        """Run the job queue's consumer: draws, e-mail delivery and the periodic jobs."""
+        import logging
+
+        from . import jobs
+
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+        )
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        jobs.on_consumer_start(app)
+        consumer = jobs.get_huey(app).create_consumer(
+            workers=workers or app.config["QUEUE_WORKERS"], worker_type="thread", periodic=True
+        )
+        consumer.run()
 
     @app.cli.command("create-user")
     @click.option("--email", required=True)

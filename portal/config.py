@@ -23,14 +23,25 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "REGISTRATION_LIMIT_PER_ADDRESS": 10,
-    "DRAW_IN_BACKGROUND": True,  # tests compute the lottery inside the request  # sign-ups per hour from one address
+    # The job queue (portal/jobs.py): sqlite:///path (embedded, the default) or redis://host:port/db.
+    "QUEUE_URL": f"sqlite:///{ROOT / 'instance' / 'queue.db'}",
+    "QUEUE_IMMEDIATE": False,  # True runs every job at once, in-process (tests)
+    "QUEUE_WORKERS": 2,  # worker threads of `flask run-consumer`
+    "DRAW_HEARTBEAT_TIMEOUT": 120,  # seconds without a heartbeat before a draw counts as dead
+    # E-mail (portal/mail.py): smtp://user:password@host:port?starttls=true; unset: nothing leaves.
+    "SMTP_URL": "",
+    "MAIL_FROM": "Samling <noreply@samling.invalid>",
+    "MAIL_MAX_ATTEMPTS": 5,
+    "BASE_URL": "http://127.0.0.1:5000",  # links in e-mails (never the request's Host header)
+    "OUTBOX_RETENTION_DAYS": 30,  # sent e-mails' addresses and bodies are blanked after this
     "SESSION_COOKIE_SECURE": False,  # True when served over https: cookies get the __Host- prefix
     "SITE_NAME": "Samling",
-    # The portal's public address for links in e-mails (e.g. https://samling.kk.dk); empty: the
-    # address the request came in on.
-    "BASE_URL": "",
     "PAGE_SIZE": 10,
     "WTF_CSRF_ENABLED": True,
+    # Reverse proxies in front of the portal whose X-Forwarded-For/-Proto are trusted (0: none,
+    # the visitor's address is the connection's). Rate limits count per visitor address.
+    "TRUSTED_PROXIES": 0,
+    "LOG_LEVEL": "INFO",  # of the "portal" logger (unless the host configured logging itself)
 }
 
 # Environment variables that are read, with the type they are parsed to.
@@ -39,10 +50,15 @@ _TYPES: dict[str, type] = {
     "LOGIN_LOCK_MINUTES": int,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": int,
     "REGISTRATION_LIMIT_PER_ADDRESS": int,
-    "DRAW_IN_BACKGROUND": bool,
+    "QUEUE_IMMEDIATE": bool,
+    "QUEUE_WORKERS": int,
+    "DRAW_HEARTBEAT_TIMEOUT": int,
+    "MAIL_MAX_ATTEMPTS": int,
+    "OUTBOX_RETENTION_DAYS": int,
     "SESSION_COOKIE_SECURE": bool,
     "PAGE_SIZE": int,
     "WTF_CSRF_ENABLED": bool,
+    "TRUSTED_PROXIES": int,
 }
 
 

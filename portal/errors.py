@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from .htmx import as_whole_page, is_htmx
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 30
 
 
 class DomainError(Exception):
@@ -73,23 +80,38 @@ def form_page(
     requests the `partial` is rendered instead of the whole page.
     """
 
+    spec = FormPage(template, context, partial)
+
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             try:
                 return view(*args, **kwargs)
             except Invalid as invalid:
-                form = {k: v for k, v in request.form.items() if "password" not in k}
-                extra = context(*args, **kwargs) if context else {}
-                if partial and is_htmx():
-                    html = render_template(partial, errors=invalid.field_errors, form=form, **extra)
-                    return html, invalid.status
-                html = render_template(template, errors=invalid.field_errors, form=form, **extra)
-                return as_whole_page(Response(html, status=invalid.status))
+                return spec.render(invalid.field_errors, invalid.status, *args, **kwargs)
 
+        wrapped.form_page = spec  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """How a form's page is shown again: its template, what else it needs, its htmx partial."""
+
+    template: str
+    context: Callable[..., dict[str, Any]] | None
+    partial: str | None
+
+    def render(self, errors: dict[str, str], status: int, *args: Any, **kwargs: Any) -> Any:
+        """The form again with messages and everything typed (never passwords)."""
+        form = {k: v for k, v in request.form.items() if "password" not in k}
+        extra = self.context(*args, **kwargs) if self.context else {}
+        if self.partial and is_htmx():
+            return render_template(self.partial, errors=errors, form=form, **extra), status
+        html = render_template(self.template, errors=errors, form=form, **extra)
+        return as_whole_page(Response(html, status=status))
 
 
 def conflict_page(template: str) -> Callable[[F], F]:
@@ -132,6 +154,34 @@ def init_app(app: Flask) -> None:
         # Forms use form_page; a stray Invalid (e.g. from a button) still gets a readable page.
         return render_template("errors/409.html", message=str(err)), err.status
 
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError) -> Any:
+        """An expired or missing token: the form again with what was typed, and why."""
+        message = str(_l("Siden har været åben for længe. Send formularen igen."))
+        log.info("csrf refused: %s", err.description)
+        view = current_app.view_functions.get(request.endpoint or "")
+        spec: FormPage | None = getattr(view, "form_page", None)
+        if spec is not None and request.method == "POST":
+            try:
+                return spec.render({"form": message}, 400, **(request.view_args or {}))
+            except DomainError:
+                pass  # the page itself is gone or forbidden: fall back to the plain message
+            except UNAVAILABLE as error:
+                return _database_unavailable(error)
+        return render_template("errors/generic.html", error=err, message=message), 400
+
+    for kind in UNAVAILABLE:
+        app.register_error_handler(kind, _database_unavailable)
+
+    @app.errorhandler(sa_exc.DataError)
+    def _data_error(err: sa_exc.DataError) -> tuple[str, int]:
+        """A value the database cannot hold (too long, out of range) that validation missed."""
+        log.warning("value refused by the database: %s", type(err.orig).__name__)
+        message = str(
+            _l("Et af felterne er for langt, eller et tal er for stort. Ret det og prøv igen.")
+        )
+        return _without_database("errors/409.html", message=message), 422
+
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> tuple[str, int]:
         code = err.code or 500
@@ -140,4 +190,29 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _server_error(_err: Exception) -> tuple[str, int]:
-        return render_template("errors/500.html"), 500
+        return _without_database("errors/500.html"), 500
+
+
+UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def _database_unavailable(err: Exception) -> Response:
+    """The database cannot be reached (or is busy): 503 in the portal's look, try again soon."""
+    log.error("database unavailable: %s", type(getattr(err, "orig", err)).__name__)
+    response = Response(_without_database("errors/503.html"), status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _without_database(template: str, **context: Any) -> str:
+    """Render an error page without touching the database, which may be the thing that failed."""
+    from flask_login import AnonymousUserMixin
+
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.close()
+        except Exception:  # noqa: BLE001 - the connection may be gone; the page matters more
+            log.warning("could not close the failed session")
+    g._login_user = AnonymousUserMixin()  # the menu must not load the account again
+    return render_template(template, **context)

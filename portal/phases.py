@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from .models import Assembly, Phase, PhaseKind
 
@@ -42,6 +43,15 @@ PHASE_FEATURES: dict[PhaseKind, frozenset[Feature]] = {
     PhaseKind.COUNCIL_ANSWER: frozenset({Feature.COUNCIL_ANSWER}),
     PhaseKind.FOLLOW_UP: frozenset({Feature.COUNCIL_ANSWER, Feature.FOLLOW_UP}),
 }
+
+
+# Phase dates are Danish calendar days: every rule that asks "which day is it" asks Copenhagen.
+LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+
+
+def local_date(now: datetime) -> date:
+    """The calendar day in Copenhagen at the (timezone-aware) instant `now`."""
+    return now.astimezone(LOCAL_ZONE).date()
 
 
 def current_phase(assembly: Assembly, today: date) -> Phase | None:

@@ -17,9 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from .assemblies import SupportCounts, support_counts
+from .db import is_unique_violation
 from .diffing import Segment, has_changes, merge3, word_diff
 from .errors import Conflict, Forbidden, Invalid, NotFound, PhaseClosed
 from .models import (
+    Member,
     MinoritySigner,
     MinorityStatement,
     Recommendation,
@@ -169,9 +171,33 @@ def _require_editable(ws: Workspace, rec: Recommendation, now: datetime) -> None
 def create_recommendation(
     session: Session, ws: Workspace, draft: Draft, now: datetime
 ) -> Recommendation:
-    """Any member (or facilitator) starts a recommendation while editing is open."""
+    """Any member (or facilitator) starts a recommendation while editing is open.
+
+    The number is the assembly's highest plus one; when a concurrent post took that number
+    (the database's unique constraint says so), the insert is retried with the next one.
+    """
     require_phase(ws, Feature.EDIT_RECOMMENDATIONS, now)
     d = draft.cleaned()
+    for _attempt in range(NUMBER_ATTEMPTS):
+        rec = _new_recommendation(session, ws, d, now)
+        try:
+            with session.begin_nested():
+                session.add(rec)
+        except IntegrityError as error:
+            if not is_unique_violation(
+                error, "uq_recommendation_assembly_id", "recommendation", ["assembly_id", "number"]
+            ):
+                raise
+            continue
+        session.commit()
+        return rec
+    raise Conflict(str(_l("Mange opretter anbefalinger lige nu. Prøv igen.")))
+
+
+NUMBER_ATTEMPTS = 50
+
+
+def _new_recommendation(session: Session, ws: Workspace, d: Draft, now: datetime) -> Recommendation:
     number = (
         session.scalar(
             select(func.max(Recommendation.number)).where(
@@ -199,8 +225,6 @@ def create_recommendation(
             created_at=now,
         )
     )
-    session.add(rec)
-    session.commit()
     return rec
 
 
@@ -339,14 +363,34 @@ def set_support(
         chosen = SupportLevel(level)
     except ValueError:
         raise Invalid({"level": str(_l("Vælg en af mulighederne."))}) from None
-    vote = session.scalar(
-        select(SupportVote).where(
-            SupportVote.recommendation_id == rec.id, SupportVote.member_id == ws.member.id
-        )
-    )
+    vote = _find_vote(session, rec, ws.member)
     if vote is None:
-        vote = SupportVote(recommendation_id=rec.id, member_id=ws.member.id, level=chosen)
-        session.add(vote)
+        try:
+            with session.begin_nested():
+                vote = SupportVote(
+                    recommendation_id=rec.id, member_id=ws.member.id, level=chosen, updated_at=now
+                )
+                session.add(vote)
+        except IntegrityError as error:
+            # The same member's concurrent vote was stored first: change that one instead.
+            if not is_unique_violation(
+                error,
+                "uq_support_vote_recommendation_id",
+                "support_vote",
+                ["recommendation_id", "member_id"],
+            ):
+                raise
+            vote = _find_vote(session, rec, ws.member)
+            if vote is None:
+                raise
     vote.level, vote.updated_at = chosen, now
     session.commit()
     return vote
+
+
+def _find_vote(session: Session, rec: Recommendation, member: Member) -> SupportVote | None:
+    return session.scalar(
+        select(SupportVote).where(
+            SupportVote.recommendation_id == rec.id, SupportVote.member_id == member.id
+        )
+    )

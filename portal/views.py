@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal
@@ -17,6 +15,7 @@ from . import labels
 from .db import get_session
 from .i18n import current_language
 from .models import SiteSettings
+from .phases import local_date
 from .sanitize import render_markdown
 from .site import get_site_settings, paragraphs
 
@@ -27,14 +26,9 @@ def now() -> datetime:
     return pinned if pinned is not None else datetime.now(UTC)
 
 
-def clock_of(app: Flask) -> Callable[[], datetime]:
-    """A clock for work outside the request (background threads), honouring a pinned NOW."""
-    pinned = app.config.get("NOW")
-    return (lambda: pinned) if pinned is not None else (lambda: datetime.now(UTC))
-
-
 def today() -> date:
-    return now().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    """Today in Copenhagen: the same day the commands' phase checks use."""
+    return local_date(now())
 
 
 def localized(obj: Any, attr: str) -> str:

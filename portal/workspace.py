@@ -26,7 +26,7 @@ from .models import (
     User,
     WorkingGroup,
 )
-from .phases import Feature, allows
+from .phases import Feature, allows, local_date
 from .sanitize import markdown_to_html
 
 EDIT_GRACE = timedelta(minutes=15)
@@ -46,7 +46,7 @@ class Workspace:
         return is_facilitator(self.actor)
 
     def allows(self, feature: Feature, now: datetime) -> bool:
-        return allows(self.assembly, feature, now.date())
+        return allows(self.assembly, feature, local_date(now))
 
 
 def is_facilitator(user: User) -> bool:

@@ -24,9 +24,12 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 TEST_DB_ENV = "PORTAL_TEST_DATABASE_URL"
 
 
-@pytest.fixture(scope="session")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """SQLite by default; PostgreSQL in a schema of its own when PORTAL_TEST_DATABASE_URL says so."""
+def new_database(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Callable[[], None]]:
+    """SQLite by default; PostgreSQL in a schema of its own when PORTAL_TEST_DATABASE_URL says so.
+
+    The schema is built from the models and the demo loaded at NOW; returns the engine and a
+    function that disposes of it and drops the schema.
+    """
     url = os.environ.get(TEST_DB_ENV)
     schema = None
     if url and url.startswith("postgresql"):
@@ -42,13 +45,49 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     with Session(eng) as session:
         load_demo(session, now=NOW, hash_kind="fast")
         session.commit()
+
+    def drop() -> None:
+        eng.dispose()
+        if schema:
+            admin = create_engine(url)  # type: ignore[arg-type]
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+    return eng, drop
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The run's database; each test works in a transaction that is rolled back."""
+    eng, drop = new_database(tmp_path_factory)
     yield eng
-    eng.dispose()
-    if schema:
-        admin = create_engine(url)  # type: ignore[arg-type]
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    drop()
+
+
+def app_committing_to(engine: Engine, **overrides: Any) -> Flask:
+    """The portal on `engine` with requests that really commit (each its own transaction)."""
+    config = {
+        "ENGINE": engine,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + "x" * 32,
+        "PASSWORD_HASH": "fast",
+        "NOW": NOW,
+        "WTF_CSRF_ENABLED": False,
+    }
+    return create_app({**config, **overrides})
+
+
+@pytest.fixture(scope="module")
+def committing_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The portal on a database of its own whose requests really commit (not rolled back).
+
+    For tests of concurrent transactions: each request gets its own connection and transaction,
+    as in production. Tests must use data of their own (distinct e-mails, addresses, titles).
+    """
+    eng, drop = new_database(tmp_path_factory)
+    yield app_committing_to(eng)
+    drop()
 
 
 def make_test_app(engine: Engine, **overrides: Any) -> tuple[Flask, Any]:
@@ -61,13 +100,15 @@ def make_test_app(engine: Engine, **overrides: Any) -> tuple[Flask, Any]:
         "PASSWORD_HASH": "fast",
         "NOW": NOW,
         "WTF_CSRF_ENABLED": False,
+        "QUEUE_IMMEDIATE": True,  # jobs run at once, in the test's transaction
     }
     config.update(overrides)
     app = create_app(config)
     # Every session of this test joins one outer transaction that is rolled back afterwards.
-    app.extensions["sessionmaker"] = sessionmaker(
+    maker = sessionmaker(
         bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False
     )
+    app.extensions["sessionmaker"] = app.extensions["write_sessionmaker"] = maker
 
     def close() -> None:
         transaction.rollback()

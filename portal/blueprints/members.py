@@ -15,9 +15,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .. import publishing, recommendations, workspace
 from ..auth import current_account
-from ..db import get_session
+from ..db import get_session, reads_only
 from ..errors import conflict_page, form_page
 from ..htmx import page_or_partial, partial_or_redirect
+from ..numbers import parse_int, parse_ints
 from ..phases import Feature
 from ..recommendations import Draft
 from ..views import now
@@ -36,8 +37,7 @@ def _ws(slug: str) -> workspace.Workspace:
 
 
 def _int(name: str, source: Any = None) -> int | None:
-    raw = (source or request.values).get(name, "")
-    return int(raw) if str(raw).isdigit() else None
+    return parse_int((source or request.values).get(name, ""))
 
 
 def _draft() -> Draft:
@@ -214,7 +214,7 @@ def list_groups(slug: str) -> str:
 @form_page("workspace/groups.html", context=_groups_context)
 def create_group(slug: str) -> BaseResponse:
     f = request.form
-    ids = [int(v) for v in f.getlist("member_ids") if v.isdigit()]
+    ids = parse_ints(f.getlist("member_ids"))
     workspace.create_group(
         get_session(), _ws(slug), f.get("name", ""), _int("meeting_id", f), ids, now()
     )
@@ -290,6 +290,7 @@ def edit_recommendation(slug: str, number: int) -> str:
 
 
 @bp.post("/recommendations/<int:number>/preview")
+@reads_only
 def preview_diff(slug: str, number: int) -> Response:
     context = _edit_context(slug, number)
     base_id = _int("base_revision_id", request.form)

@@ -8,9 +8,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from .. import assemblies
+from .. import assemblies, mail
 from ..db import get_session
 from ..errors import form_page
+from ..i18n import current_language
 from ..models import Assembly, DisplayConsent
 from ..phases import Feature, allows
 from ..recruitment import quotas, seats
@@ -19,14 +20,6 @@ from ..views import now, today
 from ._util import require_confirmation
 
 bp = Blueprint("participate", __name__)
-
-
-def _external_url(endpoint: str, **values: Any) -> str:
-    """A link for an e-mail: on BASE_URL when configured (behind a proxy), else this request's host."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return str(base).rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _registration_context(slug: str) -> dict[str, Any]:
@@ -59,7 +52,10 @@ def create_registration(slug: str) -> Response:
         request.remote_addr or "unknown",
         now(),
         per_address_limit=current_app.config["REGISTRATION_LIMIT_PER_ADDRESS"],
-        receipt_link=lambda token: _external_url("participate.show_receipt", slug=slug, token=token),
+        language=current_language(),
+        receipt_link=lambda token: mail.external_url(
+            url_for("participate.show_receipt", slug=slug, token=token)
+        ),
     )
     return redirect(url_for("participate.show_receipt", slug=slug, token=registrant.token))
 
@@ -68,7 +64,7 @@ def create_registration(slug: str) -> Response:
 def show_receipt(slug: str, token: str) -> str:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
-    registrant = recruitment.get_registrant_by_token(session, token)
+    registrant = recruitment.get_registrant_by_token(session, token, assembly)
     return render_template(
         "participate/receipt.html", assembly=assembly, registrant=registrant, errors={}, form={}
     )
@@ -86,7 +82,8 @@ def _receipt_context(slug: str, token: str) -> dict[str, Any]:
 @form_page("participate/receipt.html", context=_receipt_context)
 def withdraw_registration(slug: str, token: str) -> Response:
     session = get_session()
-    registrant = recruitment.get_registrant_by_token(session, token)
+    assembly = assemblies.get_assembly(session, slug)
+    registrant = recruitment.get_registrant_by_token(session, token, assembly)
     require_confirmation(request.form, _("Sæt kryds, hvis du vil trække din tilmelding tilbage."))
     recruitment.withdraw(session, registrant)
     flash(_("Din tilmelding er trukket tilbage. Dine svar indgår ikke i lodtrækningen."), "success")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     Response,
@@ -12,19 +14,22 @@ from flask import (
     send_from_directory,
 )
 from flask_babel import gettext as _
-from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import assemblies as domain
 from .. import phases
 from ..activity import list_recent_activity
-from ..db import get_session
+from ..db import database_problem, get_session
 from ..htmx import page_or_partial
 from ..i18n import COOKIE, LANGUAGES
 from ..models import AssemblyStatus, PhaseKind
+from ..numbers import parse_int
 from ..recruitment import transparency
 from ..views import now, today
 from ._util import safe_next
+
+MAX_PAGE = 100_000
+log = logging.getLogger(__name__)
 
 bp = Blueprint("public", __name__)
 
@@ -59,8 +64,9 @@ def _parse_filters() -> tuple[domain.AssemblyFilter, list[str]]:
         except ValueError:
             problems.append(_("Ukendt status: %(v)s", v=raw_status))
     if raw_year:
-        if raw_year.isdigit() and 1900 < int(raw_year) < 3000:
-            filters.year = int(raw_year)
+        year = parse_int(raw_year, minimum=1901, maximum=2999)
+        if year is not None:
+            filters.year = year
         else:
             problems.append(_("Ugyldigt år: %(v)s", v=raw_year))
     return filters, problems
@@ -70,12 +76,12 @@ def _parse_filters() -> tuple[domain.AssemblyFilter, list[str]]:
 def list_assemblies() -> Response:
     session = get_session()
     filters, problems = _parse_filters()
-    page_number = request.args.get("page", "1")
+    page_number = parse_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1
     page = domain.list_assemblies(
         session,
         filters,
         today(),
-        page=int(page_number) if page_number.isdigit() else 1,
+        page=page_number,
         size=current_app.config["PAGE_SIZE"],
     )
     return page_or_partial(
@@ -171,7 +177,10 @@ def favicon() -> BaseResponse:
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
     try:
-        get_session().execute(text("SELECT 1"))
+        problem = database_problem(get_session())
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        problem = "database unreachable"
+    if problem:
+        log.error("health check failed: %s", problem)
         return {"status": "unavailable"}, 503
     return {"status": "ok"}, 200

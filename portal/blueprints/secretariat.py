@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,15 +16,16 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from .. import assemblies
+from .. import assemblies, jobs, mail
 from ..auth import current_account, role_required
-from ..db import get_session
+from ..db import get_session, reads_only
 from ..errors import form_page
 from ..htmx import page_or_partial
 from ..models import Role
+from ..numbers import parse_int
 from ..recruitment import draws, invitations, privacy, quotas, transparency
 from ..recruitment import registration as recruitment
-from ..views import clock_of, now
+from ..views import now, today
 from ._util import require_confirmation
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
@@ -42,8 +42,6 @@ def _context(slug: str, **_: Any) -> dict[str, Any]:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     run = draws.latest_run(session, assembly)
-    if run is not None:
-        draws.mark_interrupted(session, run, now())
     return {
         "assembly": assembly,
         "settings": recruitment.get_recruitment(session, assembly),
@@ -57,8 +55,8 @@ def _context(slug: str, **_: Any) -> dict[str, Any]:
 
 
 def _seat_link(token: str) -> str:
-    """The personal link a drawn person gets by e-mail."""
-    return url_for("participate.show_seat", token=token, _external=True)
+    """The personal link a drawn person gets by e-mail (from BASE_URL, not the request's Host)."""
+    return mail.external_url(url_for("participate.show_seat", token=token))
 
 
 @bp.get("/assemblies/<slug>")
@@ -76,21 +74,25 @@ def _quota_context(slug: str) -> dict[str, Any]:
 @bp.get("/assemblies/<slug>/quotas")
 def edit_quotas(slug: str) -> str:
     context = _quota_context(slug)
-    if context["quotas"]:
+    people = recruitment.pool(get_session(), context["assembly"])
+    problem = quotas.pool_problem(context["quotas"], people) if context["quotas"] else None
+    if context["quotas"] and not problem:
         context["feasibility"] = draws.check_pool(get_session(), context["assembly"])
-    return render_template("secretariat/quotas.html", errors={}, form={}, **context)
+    errors = {"quotas": problem} if problem else {}
+    return render_template("secretariat/quotas.html", errors=errors, form={}, **context)
 
 
 @bp.post("/assemblies/<slug>/quotas")
 @form_page("secretariat/quotas.html", context=_quota_context)
 def save_quotas(slug: str) -> Response:
     assembly = assemblies.get_assembly(get_session(), slug)
-    quotas.save_quotas(get_session(), assembly, request.form.get("quotas", ""), now().date())
+    quotas.save_quotas(get_session(), assembly, request.form.get("quotas", ""), today())
     flash(_("Kvoterne er gemt."), "success")
     return redirect(url_for("secretariat.edit_quotas", slug=slug))
 
 
 @bp.post("/assemblies/<slug>/quotas/check")
+@reads_only
 @form_page(
     "secretariat/quotas.html", context=_quota_context, partial="secretariat/_feasibility.html"
 )
@@ -132,7 +134,7 @@ def create_invitations(slug: str) -> Response:
         session,
         assembly,
         text,
-        int(count) if count.isdigit() else 0,
+        parse_int(count) or 0,
         request.form.get("seed", ""),
         request.form.get("spread", "").strip() or None,
         current_account(),
@@ -173,11 +175,7 @@ def start_draw(slug: str) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     run = draws.start_draw(session, assembly, current_account(), now())
-    make_session, clock = current_app.extensions["sessionmaker"], clock_of(current_app)
-    if current_app.config["DRAW_IN_BACKGROUND"]:
-        draws.run_in_background(make_session, run.id, clock)
-    else:
-        draws.compute_lottery(make_session, run.id, clock)
+    jobs.enqueue("compute_lottery", run.id)
     return redirect(url_for("secretariat.show_draw", slug=slug))
 
 
@@ -240,3 +238,14 @@ def replace_declined(slug: str) -> Response:
         "success",
     )
     return redirect(url_for("secretariat.show_draw", slug=slug))
+
+
+@bp.get("/assemblies/<slug>/outbox")
+def show_outbox(slug: str) -> str:
+    session = get_session()
+    assembly = assemblies.get_assembly(session, slug)
+    return render_template(
+        "secretariat/outbox.html",
+        assembly=assembly,
+        mails=mail.list_outbox(session, assembly.id),
+    )

@@ -37,9 +37,10 @@ from ..models import (
     WorkingGroup,
 )
 from ..passwords import hash_password
+from ..phases import local_date
 from ..sanitize import markdown_to_html
 from . import content as c
-from . import pools, recorded
+from . import pools, recorded, selection_phase
 
 DEMO_PASSWORD = "demo-adgangskode"
 DEMO_ACCOUNTS = [
@@ -56,7 +57,7 @@ DEMO_ACCOUNTS = [
 def load_demo(session: Session, now: datetime | None = None, hash_kind: str = "argon2id") -> None:
     """Create the demo accounts and assemblies unless they exist; dates are relative to now."""
     now = now or datetime.now(UTC)
-    today = now.date()
+    today = local_date(now)
     users = _accounts(session, hash_kind)
     if session.scalar(select(SiteSettings.id)) is None:
         session.add(SiteSettings(**c.SITE))
@@ -71,6 +72,7 @@ def load_demo(session: Session, now: datetime | None = None, hash_kind: str = "a
         _baeredygtigt(session, today)
     session.flush()
     _groent_workspace(session, now, users)
+    selection_phase.add_selection_phase_assembly(session, today)
     session.flush()
 
 

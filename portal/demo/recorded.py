@@ -12,6 +12,7 @@ from ..models import (
     DisplayConsent,
     Member,
     OutboxEmail,
+    OutboxStatus,
     Registrant,
     User,
 )
@@ -63,7 +64,8 @@ def drawn_members(
         member = seats.confirm_seat(session, person, CONSENTS[i % 3], drawn_at + timedelta(days=3))
         member.district = person.answers.get(district_key, "")
         members.append(member)
-    for mail in session.query(OutboxEmail).filter(OutboxEmail.sent_at.is_(None)):
-        mail.sent_at = drawn_at  # the demo's invitations went out at the time of the draw
+    for mail in session.query(OutboxEmail).filter(OutboxEmail.assembly_id == assembly.id):
+        # The demo's invitations went out at the time of the draw.
+        mail.status, mail.sent_at, mail.attempts = OutboxStatus.SENT, drawn_at, 1
     session.flush()
     return members

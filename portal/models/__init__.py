@@ -26,9 +26,11 @@ from .recommendations import (
     SupportVote,
 )
 from .recruitment import (
+    ACTIVE_EMAIL_INDEX,
     Invitation,
     InvitationBatch,
     OutboxEmail,
+    OutboxStatus,
     QuotaTarget,
     RateEvent,
     Recruitment,
@@ -43,9 +45,11 @@ from .site import SiteSettings
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
+    "ACTIVE_EMAIL_INDEX",
     "Invitation",
     "InvitationBatch",
     "OutboxEmail",
+    "OutboxStatus",
     "QuotaTarget",
     "RateEvent",
     "Recruitment",

@@ -6,10 +6,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, enum_column, utcnow
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"  # waiting for (another) delivery attempt
+    SENDING = "sending"  # claimed by a delivery job right now
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry; the error is shown to the secretariat
 
 
 class RecruitmentMode(StrEnum):
@@ -112,6 +119,10 @@ class Invitation(Base):
     batch: Mapped[InvitationBatch] = relationship(back_populates="invitations")
 
 
+ACTIVE_EMAIL_INDEX = "uq_registrant_active_email"
+ACTIVE_EMAIL_WHERE = "status != 'withdrawn' AND blanked_at IS NULL"
+
+
 class Registrant(Base):
     """A resident who signed up for the draw. Personal fields are for the secretariat only."""
 
@@ -141,9 +152,22 @@ class Registrant(Base):
         enum_column(RegistrantStatus), default=RegistrantStatus.REGISTERED
     )
     token: Mapped[str] = mapped_column(String(64), unique=True)  # receipt / withdraw / confirm link
+    language: Mapped[str] = mapped_column(String(8), default="da")  # for e-mails to the person
     blanked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    __table_args__ = (UniqueConstraint("assembly_id", "public_id"),)
+    __table_args__ = (
+        UniqueConstraint("assembly_id", "public_id"),
+        # One active sign-up per e-mail per assembly, enforced by the database (concurrent
+        # submits): withdrawn and blanked rows do not count, so a person may sign up again.
+        Index(
+            ACTIVE_EMAIL_INDEX,
+            "assembly_id",
+            "email",
+            unique=True,
+            sqlite_where=text(ACTIVE_EMAIL_WHERE),
+            postgresql_where=text(ACTIVE_EMAIL_WHERE),
+        ),
+    )
 
 
 class SelectionRun(Base):
@@ -174,7 +198,22 @@ class SelectionRun(Base):
     result: Mapped[list[str] | None] = mapped_column(JSON)  # public ids of the drawn panel
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by the job that computes the lottery, then renewed while it works; a running run whose
+    # heartbeat stops is failed by the periodic check (portal/recruitment/draws.py).
+    heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+    # The database, not only Python, allows one current draw per assembly: running, ready (the
+    # fingerprint is public) or drawn. Failed runs do not count; replacement runs are separate.
+    __table_args__ = (
+        Index(
+            "uq_selection_run_one_current_draw",
+            "assembly_id",
+            unique=True,
+            sqlite_where=text("kind = 'draw' AND status IN ('running', 'ready', 'drawn')"),
+            postgresql_where=text("kind = 'draw' AND status IN ('running', 'ready', 'drawn')"),
+        ),
+    )
 
 
 class RateEvent(Base):
@@ -189,7 +228,7 @@ class RateEvent(Base):
 
 
 class OutboxEmail(Base):
-    """An e-mail waiting to be sent (the portal never sends inside a request)."""
+    """An e-mail to send: added in the domain's transaction, delivered by a job after commit."""
 
     __tablename__ = "outbox_email"
 
@@ -197,5 +236,17 @@ class OutboxEmail(Base):
     to: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8), default="da")  # the text's language
+    assembly_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assembly.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus), default=OutboxStatus.QUEUED, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # Personal data (address, body with a personal link) is blanked after the retention period.
+    blanked_at: Mapped[datetime | None]

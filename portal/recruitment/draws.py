@@ -1,8 +1,12 @@
-"""The draw: LEXIMIN + a uniform lottery in the background, a public fingerprint, then the public seed.
+"""The draw: LEXIMIN + a uniform lottery in a job, a public fingerprint, then the public seed.
 
 Every run is a SelectionRun audit record. The run's inputs are the anonymised CSV files anyone can
 download; the lottery is computed from exactly those files, so `python -m portal.selection draw`
 on the downloads gives the same panel.
+
+The database keeps the rules under concurrency: one current draw per assembly (a partial unique
+index) and a seed accepted once (a conditional UPDATE whose row count decides). The lottery is
+computed by a job: see draw_runs.py.
 """
 
 from __future__ import annotations
@@ -10,18 +14,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import tempfile
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
 
-from .. import audit, selection
+from .. import audit, mail, selection
 from ..errors import Invalid, PhaseClosed
 from ..models import (
     Assembly,
@@ -34,17 +40,18 @@ from ..models import (
     SelectionRun,
     User,
 )
-from ..phases import Feature, allows
+from ..phases import Feature, allows, local_date
 from ..selection.feasibility import require_feasible
 from ..selection.lottery import build_lottery
 from ..selection.lottery import draw as draw_from_lottery
 from ..selection.replace import replace_dropouts
-from .quotas import list_quotas
+from .quotas import list_quotas, pool_problem
 from .registration import get_recruitment, pool
 
 CODE_VERSION = "samling-selection-1"
 DEFAULT_PANELS = 1000
-_running: dict[int, threading.Thread] = {}
+log = logging.getLogger(__name__)
+UNAVAILABLE = (RegistrantStatus.DECLINED, RegistrantStatus.WITHDRAWN)
 
 
 def anonymised_inputs(quotas: list[QuotaTarget], people: list[Registrant]) -> dict[str, str]:
@@ -93,7 +100,11 @@ def check_pool(
     quotas = list_quotas(session, assembly) if quotas is None else quotas
     if not quotas:
         raise Invalid({"quotas": str(_l("Der er ingen kvoter endnu."))})
-    inputs = anonymised_inputs(quotas, pool(session, assembly))
+    people = pool(session, assembly)
+    problem = pool_problem(quotas, people)
+    if problem:
+        raise Invalid({"quotas": problem})
+    inputs = anonymised_inputs(quotas, people)
     rule = get_recruitment(session, assembly).household_rule
     return selection.check_feasibility(_instance(inputs, assembly.seats, rule))
 
@@ -118,7 +129,7 @@ def start_draw(
     panels: int = DEFAULT_PANELS,
 ) -> SelectionRun:
     """Freeze the pool and quotas into a run record; the lottery is computed after commit."""
-    if not allows(assembly, Feature.DRAW, now.date()):
+    if not allows(assembly, Feature.DRAW, local_date(now)):
         raise PhaseClosed(str(_l("Lodtrækningen kan kun køres i lodtrækningsfasen.")))
     current = latest_run(session, assembly)
     if current is not None and current.status in (
@@ -133,6 +144,9 @@ def start_draw(
         raise Invalid(
             {"form": str(_l("Der skal være kvoter og mindst %(k)d tilmeldte.", k=assembly.seats))}
         )
+    problem = pool_problem(quotas, people)
+    if problem:
+        raise Invalid({"form": problem})
     run = freeze_run(session, assembly, actor, now, panels=panels)
     audit.record(
         session,
@@ -142,7 +156,14 @@ def start_draw(
         actor=actor,
         detail=f"run inputs {run.inputs_digest}",
     )
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError as error:  # another request started a draw at the same moment
+        session.rollback()
+        raise Invalid(
+            {"form": str(_l("Der er allerede en lodtrækning i gang eller gennemført."))}
+        ) from error
+    log.info("draw run %d started for %s (pool %d)", run.id, assembly.slug, run.pool_size)
     return run
 
 
@@ -207,68 +228,6 @@ def compute(
     return float(distribution.min_probability), lottery.to_json()
 
 
-def compute_lottery(
-    make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]
-) -> None:
-    """LEXIMIN, then the uniform lottery; publish its fingerprint. A failure leaves no panel."""
-    steps = 0
-
-    def report(message: str) -> None:
-        nonlocal steps
-        steps += 1
-        with make_session() as s:
-            row = s.get(SelectionRun, run_id)
-            if row is not None and row.status == RunStatus.RUNNING:
-                row.progress = min(0.9, 0.1 + 0.04 * steps)
-                row.message = message
-                s.commit()
-
-    with make_session() as session:
-        run = session.get(SelectionRun, run_id)
-        if run is None or run.status != RunStatus.RUNNING:
-            return
-        inputs, params = dict(run.inputs), dict(run.parameters)
-    try:
-        min_probability, lottery = compute(inputs, params, report)
-    except Exception as error:  # noqa: BLE001 - any failure is recorded; nothing partial is kept
-        with make_session() as session:
-            run = session.get(SelectionRun, run_id)
-            if run is not None:
-                run.status = RunStatus.FAILED
-                run.message = str(error)[:2000]
-                run.finished_at = clock()
-                session.commit()
-        return
-    with make_session() as session:
-        run = session.get(SelectionRun, run_id)
-        if run is None:
-            return
-        publish_lottery(run, min_probability, lottery, clock())
-        session.commit()
-
-
-def run_in_background(
-    make_session: sessionmaker[Session], run_id: int, clock: Callable[[], datetime]
-) -> None:
-    thread = threading.Thread(
-        target=compute_lottery, args=(make_session, run_id, clock), daemon=True
-    )
-    _running[run_id] = thread
-    thread.start()
-
-
-def mark_interrupted(session: Session, run: SelectionRun, now: datetime) -> None:
-    """A run left 'running' by a stopped process is failed, so a new one can start."""
-    thread = _running.get(run.id)
-    if run.status == RunStatus.RUNNING and (thread is None or not thread.is_alive()):
-        session.refresh(run)
-        if run.status == RunStatus.RUNNING:
-            run.status = RunStatus.FAILED
-            run.message = "Interrupted: the process computing the lottery stopped."
-            run.finished_at = now
-            session.commit()
-
-
 def enter_seed(
     session: Session,
     run: SelectionRun,
@@ -277,15 +236,40 @@ def enter_seed(
     now: datetime,
     link_for: Callable[[str], str],
 ) -> list[str]:
-    """Draw panel number sha256(seed) mod m from the published lottery; write to the drawn people."""
+    """Draw panel number sha256(seed) mod m from the published lottery, exactly once; write to the drawn."""
     seed = seed.strip()
     if run.status != RunStatus.READY or run.lottery is None:
         raise Invalid({"seed": str(_l("Lotteriet er ikke klar, eller der er allerede trukket."))})
     if not seed:
         raise Invalid({"seed": str(_l("Skriv frøet, fx terningernes øjne i rækkefølge."))})
-    panel = draw_from_lottery(run.lottery, seed)["members"]
-    run.seed, run.seed_entered_at, run.result = seed, now, list(panel)
-    run.status, run.finished_at = RunStatus.DRAWN, now
+    panel = list(draw_from_lottery(run.lottery, seed)["members"])
+    # End the reading transaction, so that the claim below is the first statement of its own: on
+    # SQLite a transaction that starts by writing waits for the lock (busy timeout) instead of
+    # failing on an outdated snapshot. Of two concurrent submits, the row count picks one.
+    session.commit()
+    newer = aliased(SelectionRun)
+    claimed = session.execute(
+        update(SelectionRun)
+        .where(
+            SelectionRun.id == run.id,
+            SelectionRun.status == RunStatus.READY,
+            SelectionRun.fingerprint.is_not(None),
+            ~exists().where(
+                newer.assembly_id == SelectionRun.assembly_id,
+                newer.kind == RunKind.DRAW,
+                newer.id > SelectionRun.id,
+            ),
+        )
+        .values(
+            seed=seed, seed_entered_at=now, result=panel, status=RunStatus.DRAWN, finished_at=now
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        log.info("draw run %d: a seed was refused (already drawn or not the latest run)", run.id)
+        raise Invalid({"seed": str(_l("Lotteriet er ikke klar, eller der er allerede trukket."))})
+    session.expire(run)
     people = session.scalars(
         select(Registrant).where(
             Registrant.assembly_id == run.assembly_id, Registrant.public_id.in_(panel)
@@ -305,7 +289,8 @@ def enter_seed(
         detail=f"seed {seed!r}, fingerprint {run.fingerprint}",
     )
     session.commit()
-    return list(panel)
+    log.info("draw run %d (%s): panel of %d drawn", run.id, assembly.slug, len(panel))
+    return panel
 
 
 def current_panel(session: Session, assembly: Assembly) -> tuple[SelectionRun, list[str]]:
@@ -353,6 +338,13 @@ def replace_declined(
     if not dropouts:
         raise Invalid({"replacement_seed": str(_l("Ingen i panelet har takket nej."))})
     instance = _instance(draw_run.inputs, assembly.seats, draw_run.parameters["household_rule"])
+    # Nobody who declined, withdrew or whose data was blanked may be picked as a replacement.
+    in_inputs = {p.id for p in instance.people}
+    declined = [
+        pid
+        for pid, p in people.items()
+        if pid in in_inputs and (p.status in UNAVAILABLE or p.blanked_at is not None)
+    ]
     result = replace_dropouts(instance, panel, dropouts, declined=declined, seed=seed)
     run = SelectionRun(
         assembly_id=assembly.id,
@@ -385,20 +377,26 @@ def replace_declined(
         detail=f"{len(dropouts)} replaced, seed {seed!r}",
     )
     session.commit()
+    log.info("replacement run %d (%s): %d replaced", run.id, assembly.slug, len(dropouts))
     return run
 
 
 def invitation_email(assembly: Assembly, person: Registrant, link: str) -> OutboxEmail:
-    """The e-mail a drawn person gets: confirm or decline by following the link."""
-    body = str(
-        _l(
+    """The e-mail a drawn person gets, in their language: confirm or decline by following the link."""
+    with mail.in_language(person.language):
+        title = (assembly.title_en or assembly.title) if person.language == "en" else assembly.title
+        body = _(
             "Kære %(name)s\n\nDu er trukket ud til %(title)s. Bekræft eller afslå din plads her:\n%(link)s\n\n"
             "Venlig hilsen\nSekretariatet",
             name=person.first_name,
-            title=assembly.title,
+            title=title,
             link=link,
         )
-    )
+        subject = _("Du er trukket ud til %(t)s", t=title)
     return OutboxEmail(
-        to=person.email, subject=str(_l("Du er trukket ud til %(t)s", t=assembly.title)), body=body
+        to=person.email,
+        subject=subject[:200],
+        body=body,
+        language=person.language,
+        assembly_id=assembly.id,
     )

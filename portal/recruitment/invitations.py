@@ -104,6 +104,8 @@ def draw_invitations(
         errors["count"] = str(_l("Skriv hvor mange husstande, der skal inviteres."))
     if not seed.strip():
         errors["seed"] = str(_l("Skriv et frø, fx resultatet af terningkast."))
+    elif len(seed.strip()) > 200:
+        errors["seed"] = str(_l("Højst %(n)d tegn.", n=200))
     header, rows = read_register(register_text)
     if spread and spread not in header:
         errors["spread"] = str(_l("Kolonnen %(c)s findes ikke i filen.", c=spread))

@@ -5,6 +5,7 @@ Rows stay, so counts and the draw's audit trail still add up; only what identifi
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -26,6 +27,7 @@ from ..models import (
 )
 from .registration import get_recruitment
 
+log = logging.getLogger(__name__)
 NOT_SELECTED = (RegistrantStatus.REGISTERED, RegistrantStatus.WITHDRAWN, RegistrantStatus.DECLINED)
 
 
@@ -103,6 +105,20 @@ def blank_non_selected(
     )
     session.commit()
     return len(people)
+
+
+def blank_all_due(session: Session, now: datetime) -> int:
+    """The scheduled retention job: blank every assembly whose date for blanking has come."""
+    count = 0
+    for assembly in session.scalars(select(Assembly).order_by(Assembly.id)):
+        settings = get_recruitment(session, assembly)
+        due = blanking_due(session, assembly, now)
+        if settings.blanked_at is None and due is not None and due <= now:
+            blank_non_selected(session, assembly, now, None)
+            log.info("retention: respondents of %s blanked (due %s)", assembly.slug, due)
+            count += 1
+    session.commit()
+    return count
 
 
 def blank_member_contacts(

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import Invalid, PhaseClosed
-from ..models import Assembly, QuotaTarget
+from ..models import Assembly, QuotaTarget, Registrant
 from ..phases import Feature, allows
 
 
@@ -103,6 +103,11 @@ def parse_quota_text(text: str, seats: int) -> list[QuotaRow]:
                     )
                 )
             )
+        if len(cells[0]) > 80 or len(cells[1]) > 120:
+            errors.append(
+                str(_l("Linje %(n)d: kategori højst 80 tegn, værdi højst 120 tegn.", n=number))
+            )
+            continue
         if (cells[0], cells[1]) in seen:
             errors.append(
                 str(
@@ -157,3 +162,30 @@ def quota_text(quotas: list[QuotaTarget]) -> str:
         share = "" if q.population_share is None else f"{q.population_share:.4g}"
         lines.append(f"{q.category},{q.value},{share},{q.min_count},{q.max_count}")
     return "\n".join(lines)
+
+
+def pool_problem(quotas: list[QuotaTarget], people: list[Registrant]) -> str | None:
+    """Why these quotas cannot be checked against this pool (empty pool, answers they lack), or None."""
+    if not people:
+        return str(_l("Puljen er tom: ingen har meldt sig endnu."))
+    known = categories(quotas)
+    unknown: dict[tuple[str, str], int] = {}
+    for person in people:
+        for category, values in known.items():
+            answer = person.answers.get(category, "")
+            if answer not in values:
+                unknown[(category, answer)] = unknown.get((category, answer), 0) + 1
+    if not unknown:
+        return None
+    unanswered = str(_l("(ikke besvaret)"))
+    listed = "; ".join(
+        f"{category} = {answer or unanswered} ({count})"
+        for (category, answer), count in sorted(unknown.items())
+    )
+    return str(
+        _l(
+            "Kvoterne passer ikke til puljen: nogle tilmeldte har svar, som kvoterne ikke nævner "
+            "(antal i parentes): %(list)s. Tilføj en linje for hver værdi, evt. med min 0.",
+            list=listed,
+        )
+    )

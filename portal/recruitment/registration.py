@@ -12,14 +12,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import mail
+from ..db import is_unique_violation, serialize_on
 from ..errors import Invalid, NotFound, PhaseClosed
-from ..i18n import current_language
 from ..labels import quota_text
 from ..models import (
+    ACTIVE_EMAIL_INDEX,
     Assembly,
     Invitation,
     OutboxEmail,
@@ -30,11 +34,14 @@ from ..models import (
     Registrant,
     RegistrantStatus,
 )
-from ..phases import Feature, allows
+from ..numbers import parse_int, parse_ints
+from ..phases import Feature, allows, local_date
 from .quotas import categories, list_quotas
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-POSTCODE = re.compile(r"^\d{4}$")
+POSTCODE = re.compile(r"^[0-9]{4}$")
+MAX_MEETINGS = 100  # availability is a list of meeting numbers
+_DUPLICATE_EMAIL = _l("Der er allerede en tilmelding med den e-mailadresse.")
 PHONE = re.compile(r"^\+?[\d\s().-]+$")
 
 
@@ -84,7 +91,7 @@ class RegistrationForm:
     @classmethod
     def from_form(cls, form: Any, category_names: list[str]) -> RegistrationForm:
         """Read the posted fields (a MultiDict); answers are `answer-<category>`."""
-        availability = [int(v) for v in form.getlist("availability") if str(v).isdigit()]
+        availability = [v for v in parse_ints(form.getlist("availability")) if v <= MAX_MEETINGS]
         return cls(
             code=form.get("code", ""),
             first_name=form.get("first_name", ""),
@@ -102,6 +109,8 @@ class RegistrationForm:
 
 
 def _check_rate(session: Session, address: str, now: datetime, limit: int) -> None:
+    """At most `limit` sign-ups per address per hour, exactly, also under concurrent submits."""
+    serialize_on(session, f"register:{address}")
     window = now - timedelta(hours=1)
     session.execute(delete(RateEvent).where(RateEvent.created_at < window))
     count = (
@@ -127,6 +136,7 @@ def register(
     now: datetime,
     *,
     per_address_limit: int = 10,
+    language: str = "da",
     receipt_link: Callable[[str], str] | None = None,
 ) -> Registrant:
     """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates.
@@ -134,7 +144,7 @@ def register(
     With `receipt_link`, a confirmation e-mail with the personal receipt link (the way to
     withdraw) goes into the outbox in the same transaction.
     """
-    if not allows(assembly, Feature.REGISTER, now.date()):
+    if not allows(assembly, Feature.REGISTER, local_date(now)):
         raise PhaseClosed(str(_l("Tilmeldingen er lukket.")))
     if form.honeypot:
         raise Invalid({"form": str(_l("Tilmeldingen kunne ikke modtages."))})
@@ -162,9 +172,11 @@ def register(
         errors["phone"] = str(
             _l("Skriv et telefonnummer med cifre, fx 12 34 56 78, eller lad feltet stå tomt.")
         )
-    if not form.address.strip() or len(form.address) > 200:
+    if not form.address.strip():
         errors["address"] = str(_l("Skriv din adresse."))
-    if not EMAIL.match(form.email.strip()):
+    elif len(form.address.strip()) > 200:
+        errors["address"] = str(_l("Højst %(n)d tegn.", n=200))
+    if not EMAIL.match(form.email.strip()) or len(form.email.strip()) > 254:
         errors["email"] = str(_l("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk."))
     if not POSTCODE.match(form.postcode.strip()):
         errors["postcode"] = str(_l("Skriv et postnummer med fire cifre."))
@@ -181,12 +193,15 @@ def register(
             Registrant.assembly_id == assembly.id,
             Registrant.email == email,
             Registrant.status != RegistrantStatus.WITHDRAWN,
+            Registrant.blanked_at.is_(None),
         )
     ):
-        errors["email"] = str(_l("Der er allerede en tilmelding med den e-mailadresse."))
+        errors["email"] = str(_DUPLICATE_EMAIL)
     if errors:
         raise Invalid(errors)
     _check_rate(session, address, now, per_address_limit)
+    if invitation is not None:
+        _use_invitation(session, invitation, now)
     registrant = Registrant(
         assembly_id=assembly.id,
         public_id=secrets.token_hex(4),
@@ -203,11 +218,19 @@ def register(
         availability=sorted(set(form.availability)),
         consent_at=now,
         token=secrets.token_urlsafe(32),
+        language=language if language in ("da", "en") else "da",
         created_at=now,
     )
-    if invitation is not None:
-        invitation.used_at = now
-    session.add(registrant)
+    try:
+        with session.begin_nested():
+            session.add(registrant)
+    except IntegrityError as error:
+        # Another sign-up with this e-mail committed between our check and our insert.
+        if not is_unique_violation(
+            error, ACTIVE_EMAIL_INDEX, "registrant", ["assembly_id", "email"]
+        ):
+            raise
+        raise Invalid({"email": str(_DUPLICATE_EMAIL)}) from None
     if receipt_link is not None:
         session.add(confirmation_email(assembly, registrant, receipt_link(registrant.token), now))
     session.commit()
@@ -218,43 +241,64 @@ def confirmation_email(
     assembly: Assembly, registrant: Registrant, link: str, now: datetime
 ) -> OutboxEmail:
     """The sign-up's receipt by e-mail, in the language the person signed up in."""
-    title = assembly.title_en if current_language() == "en" and assembly.title_en else assembly.title
-    recruitment = next((p for p in assembly.phases if p.kind == PhaseKind.RECRUITMENT), None)
-    lines = [
-        str(_l("Hej %(name)s", name=registrant.first_name)),
-        "",
-        str(_l("Tak for din tilmelding. Du er med i lodtrækningen til %(title)s.", title=title)),
-    ]
-    if recruitment is not None:
-        lines.append(
-            str(
-                _l(
+    language = registrant.language
+    with mail.in_language(language):
+        title = (assembly.title_en or assembly.title) if language == "en" else assembly.title
+        recruitment = next((p for p in assembly.phases if p.kind == PhaseKind.RECRUITMENT), None)
+        lines = [
+            _("Hej %(name)s", name=registrant.first_name),
+            "",
+            _("Tak for din tilmelding. Du er med i lodtrækningen til %(title)s.", title=title),
+        ]
+        if recruitment is not None:
+            lines.append(
+                _(
                     "Tilmeldingen lukker %(d)s. Derefter trækkes der lod, og de udtrukne får besked på e-mail.",
                     d=format_date(recruitment.ends_on, "long"),
                 )
             )
-        )
-    if assembly.meetings:
-        lines += ["", str(_l("Møderne:"))]
-        lines += [f"- {format_date(m.starts_at, 'full')}, {m.place}" for m in assembly.meetings]
-    lines += [
-        "",
-        str(_l("Se, hvad du har oplyst, eller træk din tilmelding tilbage:")),
-        link,
-        "",
-        str(_l("Linket er personligt. Gem denne e-mail.")),
-    ]
+        if assembly.meetings:
+            lines += ["", _("Møderne:")]
+            lines += [f"- {format_date(m.starts_at, 'full')}, {m.place}" for m in assembly.meetings]
+        lines += [
+            "",
+            _("Se, hvad du har oplyst, eller træk din tilmelding tilbage:"),
+            link,
+            "",
+            _("Linket er personligt. Gem denne e-mail."),
+        ]
+        subject = _("Kvittering for din tilmelding: %(title)s", title=title)
     return OutboxEmail(
         to=registrant.email,
-        subject=str(_l("Kvittering for din tilmelding: %(title)s", title=title)),
+        subject=subject[:200],
         body="\n".join(lines),
+        language=language,
+        assembly_id=assembly.id,
         created_at=now,
     )
 
 
-def get_registrant_by_token(session: Session, token: str) -> Registrant:
+def _use_invitation(session: Session, invitation: Invitation, now: datetime) -> None:
+    """Mark the code used, unless a concurrent sign-up used it first (checked in the database)."""
+    used = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:  # type: ignore[attr-defined]
+        raise Invalid({"code": str(_l("Koden er allerede brugt."))})
+    session.expire(invitation, ["used_at"])
+
+
+def get_registrant_by_token(
+    session: Session, token: str, assembly: Assembly | None = None
+) -> Registrant:
+    """The person a personal link belongs to; under an assembly's address, only that assembly's."""
     registrant = session.scalar(select(Registrant).where(Registrant.token == token))
     if registrant is None or registrant.blanked_at is not None:
+        raise NotFound("registrant")
+    if assembly is not None and registrant.assembly_id != assembly.id:
         raise NotFound("registrant")
     return registrant
 
@@ -331,13 +375,14 @@ def update_settings(
     errors: dict[str, str] = {}
     if mode not in set(RecruitmentMode):
         errors["mode"] = str(_l("Vælg åben tilmelding eller tilmelding med kode."))
-    if not retention_days.isdigit() or not 1 <= int(retention_days) <= 730:
+    days = parse_int(retention_days, minimum=1, maximum=730)
+    if days is None:
         errors["retention_days"] = str(_l("Skriv et antal dage mellem 1 og 730."))
-    if errors:
+    if errors or days is None:
         raise Invalid(errors)
     settings = get_recruitment(session, assembly)
     settings.mode = RecruitmentMode(mode)
     settings.household_rule = household_rule
-    settings.retention_days = int(retention_days)
+    settings.retention_days = days
     session.commit()
     return settings

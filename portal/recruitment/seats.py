@@ -17,6 +17,7 @@ from ..models import (
     RegistrantStatus,
     User,
 )
+from ..phases import local_date
 
 
 def confirm_seat(
@@ -41,7 +42,7 @@ def confirm_seat(
         ),
         consent=consent,
         profile=dict(registrant.answers),
-        joined_on=now.date(),
+        joined_on=local_date(now),
     )
     session.add(member)
     audit.record(session, "seat.confirmed", registrant.public_id, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -34,7 +35,9 @@ def get_public_run(session: Session, assembly: Assembly, run_id: int) -> Selecti
 
 
 def rerun_command(run: SelectionRun) -> str:
-    return f"python -m portal.selection draw --lottery lottery-{run.id}.json --seed '{run.seed or 'SEED'}'"
+    """The shell command that re-runs the draw; the seed is quoted, whatever it contains."""
+    seed = shlex.quote(run.seed or "SEED")
+    return f"python -m portal.selection draw --lottery lottery-{run.id}.json --seed {seed}"
 
 
 def download(run: SelectionRun, name: str) -> tuple[str, str]:

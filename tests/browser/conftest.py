@@ -7,6 +7,10 @@ so CI can never go green without having run them.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -93,6 +97,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{tmp}/browser.db",
+            "QUEUE_URL": f"sqlite:///{tmp}/queue.db",
             "SECRET_KEY": "x" * 40,
             "PASSWORD_HASH": "fast",
             "TESTING": False,
@@ -109,15 +114,33 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture(scope="session")
 def live_server(live_app: Any) -> Iterator[str]:
-    """Serve the app on 127.0.0.1:<free port> in a daemon thread; yields the base URL."""
+    """Serve the app on 127.0.0.1:<free port> in a daemon thread, with the job consumer running
+    beside it as its own process (as `make run` does); yields the base URL."""
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["BASE_URL"] = base_url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    env.update(
+        PORTAL_DATABASE_URL=live_app.config["DATABASE_URL"],
+        PORTAL_QUEUE_URL=live_app.config["QUEUE_URL"],
+        PORTAL_BASE_URL=base_url,
+    )
+    consumer = subprocess.Popen(
+        [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "run-consumer"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base_url
     finally:
+        consumer.send_signal(signal.SIGINT)
+        consumer.wait(timeout=60)
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

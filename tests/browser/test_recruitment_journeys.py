@@ -144,6 +144,7 @@ def test_secretariat_checks_quotas_live_and_runs_the_draw(
     page.goto(base + "/draw")
     no_axe_violations(page)
     page.get_by_role("button", name="Beregn lotteriet").click()
+    # The lottery is computed by the job consumer (a process of its own); the page polls.
     expect(page.locator("#draw-status")).to_contain_text("Fingeraftryk", timeout=90_000)
     fingerprint = page.locator("#draw-status code.fingerprint").inner_text()
     no_axe_violations(page)
@@ -156,4 +157,13 @@ def test_secretariat_checks_quotas_live_and_runs_the_draw(
     expect(page.locator("main")).to_contain_text("6 5 4 3 2 1")
     expect(page.locator("svg[role=img]").first).to_be_visible()
     no_axe_violations(page)
+    page.goto(base + "/outbox")
+    expect(page.locator("#outbox")).to_contain_text("Du er trukket ud til Prøvesamling")
+    no_axe_violations(page)
+    # Without SMTP the drawn people's e-mails are on the development outbox; a seat link works.
+    page.goto("/dev/outbox")
+    expect(page.locator("main")).to_contain_text("Du er trukket ud til Prøvesamling")
+    no_axe_violations(page)
+    page.locator("main a[href*='/seat/']").first.click()
+    expect(page.locator("main")).to_contain_text("Du er trukket ud")
     guarded.context.close()

@@ -24,7 +24,7 @@ def test_assembly_list_filters_by_phase_status_and_year(client: FlaskClient) -> 
     assert "Middelalderbyen" in html and "grønt byliv" not in html
     html = client.get("/assemblies?year=2019").get_data(as_text=True)
     assert "Middelalderbyen" in html and "bæredygtigt forbrug" not in html
-    assert "3 borgersamlinger" in client.get("/assemblies").get_data(as_text=True)
+    assert "4 borgersamlinger" in client.get("/assemblies").get_data(as_text=True)
 
 
 def test_unknown_filter_values_are_reported_not_crashing(client: FlaskClient) -> None:
@@ -32,7 +32,7 @@ def test_unknown_filter_values_are_reported_not_crashing(client: FlaskClient) ->
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Ukendt fase: nonsense" in html and "Ugyldigt år: abc" in html
-    assert "3 borgersamlinger" in html
+    assert "4 borgersamlinger" in html
 
 
 def test_assembly_list_htmx_returns_only_the_partial(client: FlaskClient) -> None:
@@ -48,10 +48,10 @@ def test_assembly_list_htmx_returns_only_the_partial(client: FlaskClient) -> Non
 def test_pagination_keeps_filters(app, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
     app.config["PAGE_SIZE"] = 1
     html = client.get("/assemblies?status=active").get_data(as_text=True)
-    assert "Side 1 af 2" in html
+    assert "Side 1 af 3" in html
     assert "status=active" in html and "page=2" in html
     second = client.get("/assemblies?status=active&page=2").get_data(as_text=True)
-    assert "Side 2 af 2" in second
+    assert "Side 2 af 3" in second
     empty = client.get("/assemblies?status=active&page=9").get_data(as_text=True)
     assert "Ingen borgersamlinger matcher filteret" in empty
 
@@ -210,5 +210,8 @@ def test_server_error_page(app, client: FlaskClient) -> None:  # type: ignore[no
     assert "Der skete en fejl" in response.get_data(as_text=True)
 
 
-def test_sql_is_healthy(db) -> None:  # type: ignore[no-untyped-def]
-    assert db.execute(text("SELECT 1")).scalar() == 1
+def test_the_test_database_is_healthy_and_holds_the_demo(db) -> None:  # type: ignore[no-untyped-def]
+    from portal.db import database_problem
+
+    assert database_problem(db) is None
+    assert db.execute(text("SELECT count(*) FROM assembly")).scalar() >= 3

@@ -157,3 +157,16 @@ def test_invitation_mode_needs_a_valid_unused_code(client: FlaskClient, db) -> N
 @pytest.mark.parametrize("path", ["/assemblies/baeredygtigt-forbrug/register/not-a-token"])
 def test_unknown_receipt_is_404(client: FlaskClient, path: str) -> None:
     assert client.get(path).status_code == 404
+
+
+def test_the_sign_up_language_is_stored_for_later_emails(app, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+    # No `db` fixture here: its app context would outlive the requests and keep the first locale.
+    client.set_cookie("samling-lang", "en")
+    assert client.post(URL, data=valid(email="english@example.dk")).status_code == 302
+    client.set_cookie("samling-lang", "da")
+    second = valid(email="dansk@example.dk", address="Nørregade 1")
+    assert client.post(URL, data=second).status_code == 302
+    with app.app_context(), app.extensions["sessionmaker"]() as db:
+        english = db.scalar(select(Registrant).where(Registrant.email == "english@example.dk"))
+        danish = db.scalar(select(Registrant).where(Registrant.email == "dansk@example.dk"))
+        assert english.language == "en" and danish.language == "da"
