@@ -35,18 +35,12 @@ FIELDS = (
 def get_site_settings(session: Session) -> SiteSettings:
     """The installation's settings; before an admin saves any, an unsaved blank row."""
     settings = session.scalar(select(SiteSettings).order_by(SiteSettings.id).limit(1))
-    if settings is None:
-        return SiteSettings(
-            municipality="",
-            logo_url="",
-            contact_email="",
-            contact_phone="",
-            contact_url="",
-            data_controller="",
-            privacy_text="",
-            privacy_text_en="",
-        )
-    return settings
+    return settings if settings is not None else blank_site_settings()
+
+
+def blank_site_settings() -> SiteSettings:
+    """Settings with nothing filled in (never added to a session)."""
+    return SiteSettings(**{name: "" for name in FIELDS})
 
 
 @dataclass

@@ -9,6 +9,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.local import LocalProxy
 
 from . import labels
@@ -17,7 +18,7 @@ from .i18n import current_language
 from .models import SiteSettings
 from .phases import local_date
 from .sanitize import render_markdown
-from .site import get_site_settings, paragraphs
+from .site import blank_site_settings, get_site_settings, paragraphs
 
 
 def now() -> datetime:
@@ -67,7 +68,12 @@ def _site() -> SiteSettings:
     # and only by pages that show it.
     settings: SiteSettings | None = getattr(request, "site_settings", None)
     if settings is None:
-        settings = get_site_settings(get_session())
+        try:
+            settings = get_site_settings(get_session())
+        except SQLAlchemyError:
+            # The header is decoration: an error page (database down) must still render.
+            get_session().rollback()
+            settings = blank_site_settings()
         request.site_settings = settings  # type: ignore[attr-defined]
     return settings
 

@@ -1,7 +1,7 @@
 """site settings: the municipality's identity, contact and privacy text
 
 Revision ID: 5e1f7c2a9b3d
-Revises: b7c1d2e3f4a5
+Revises: c3f88c0f1fa8
 Create Date: 2026-12-02 04:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import portal.models.base
 
 revision = "5e1f7c2a9b3d"
-down_revision = "b7c1d2e3f4a5"
+down_revision = "c3f88c0f1fa8"
 branch_labels = None
 depends_on = None
 

@@ -244,7 +244,7 @@ def test_replacements_never_pick_people_who_withdrew_or_were_blanked(
     login_as("secretariat")
     client.post(BASE + "/draw")
     run = db.scalar(select(SelectionRun).where(SelectionRun.assembly_id == assembly.id))
-    client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "5 5 5"})
+    client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "5 5 5", "confirm": "yes"})
     db.refresh(run)
     people = {
         p.public_id: p
@@ -252,7 +252,7 @@ def test_replacements_never_pick_people_who_withdrew_or_were_blanked(
     }
     declined = sorted(run.result)[:2]
     for pid in declined:
-        client.post(f"/seat/{people[pid].token}/decline")
+        client.post(f"/seat/{people[pid].token}/decline", data={"confirm": "yes"})
     # Whom the replacement would pick if only the declined were left out (the old rule):
     instance = draws._instance(run.inputs, assembly.seats, run.parameters["household_rule"])
     naive = replace_dropouts(
