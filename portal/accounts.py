@@ -31,7 +31,17 @@ def authenticate(
     lock_minutes: int = 15,
     max_per_address: int = 20,
 ) -> User:
-    """Return the user for a correct password, unless the account or the address is locked out."""
+    """Return the user for a correct password, unless the account or the address is locked out.
+
+    An empty field is not a wrong password: it is asked for, and not counted as a failure.
+    """
+    missing: dict[str, str] = {}
+    if not email.strip():
+        missing["email"] = str(_l("Skriv din e-mailadresse."))
+    if not password:
+        missing["password"] = str(_l("Skriv din adgangskode."))
+    if missing:
+        raise Invalid(missing)
     window_start = now - timedelta(minutes=lock_minutes)
     session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < window_start))
     from_address = session.scalar(

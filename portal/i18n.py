@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 
 LANGUAGES = ("da", "en")
 COOKIE = "samling-lang"
@@ -21,6 +21,12 @@ def select_locale() -> str:
         return default
     chosen = request.cookies.get(COOKIE)
     return LOCALES.get(chosen or "", default)
+
+
+def current_language() -> str:
+    """The page's language code for `<html lang>`: "da" or "en"."""
+    locale = get_locale()
+    return locale.language if locale is not None else "da"
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from .models import (
@@ -91,3 +95,144 @@ IMPLEMENTATION = {
     ImplementationStatus.DONE: _l("Gennemført"),
     ImplementationStatus.STOPPED: _l("Stoppet"),
 }
+
+# The portal's own words for quota categories and values (the demo's and the usual Danish ones).
+# Quotas are data, typed by the secretariat; words not listed here are shown as typed, and
+# templates mark them lang="da" on English pages.
+QUOTA_TERMS = {
+    "Køn": _l("Køn"),
+    "Kvinde": _l("Kvinde"),
+    "Mand": _l("Mand"),
+    "Andet": _l("Andet"),
+    "Alder": _l("Alder"),
+    "Region": _l("Region"),
+    "Region Hovedstaden": _l("Region Hovedstaden"),
+    "Region Sjælland": _l("Region Sjælland"),
+    "Region Syddanmark": _l("Region Syddanmark"),
+    "Region Midtjylland": _l("Region Midtjylland"),
+    "Region Nordjylland": _l("Region Nordjylland"),
+    "Uddannelse": _l("Uddannelse"),
+    "Grundskole": _l("Grundskole"),
+    "Erhvervsuddannelse": _l("Erhvervsuddannelse"),
+    "Videregående": _l("Videregående"),
+    "Boligform": _l("Boligform"),
+    "Ejerbolig": _l("Ejerbolig"),
+    "Lejebolig": _l("Lejebolig"),
+    "Andelsbolig": _l("Andelsbolig"),
+    "Bydel": _l("Bydel"),
+    "Område": _l("Område"),
+}
+_NEUTRAL = re.compile(r"^[\d\s+\-–.,%]+$")  # "18-29", "75+": the same in every language
+
+
+def quota_term(text: str) -> str | None:
+    """The visitor-language word for a quota category or value, or None when it is plain data."""
+    if _NEUTRAL.match(text):
+        return text
+    known = QUOTA_TERMS.get(text)
+    return str(known) if known is not None else None
+
+
+def quota_text(text: str) -> str:
+    """For messages: the translated word when known, else the text as typed."""
+    return quota_term(text) or text
+
+
+_DRAFT = re.compile(r"^Udkast (\d+)$")
+
+
+def public_label(label: str) -> str:
+    """A published version's label ("Udkast 2", "Endelig", stored in Danish) in the visitor's language."""
+    draft = _DRAFT.match(label or "")
+    if draft:
+        return str(gettext("Udkast %(n)s", n=draft.group(1)))
+    if label == "Endelig":
+        return str(gettext("Endelig"))
+    return label
+
+
+_PROGRESS = [
+    (re.compile(r"^Checking that the quotas can be met"), _l("Tjekker, at kvoterne kan opfyldes")),
+    (re.compile(r"^relaxed profile"), _l("Finder en første fordeling af chancerne")),
+    (
+        re.compile(r"^Rounding to a lottery"),
+        _l("Runder af til et lotteri af lige sandsynlige paneler"),
+    ),
+    (re.compile(r"^Interrupted"), _l("Afbrudt: processen, der beregnede lotteriet, stoppede.")),
+    (re.compile(r"^Venter på at gå i gang"), _l("Venter på at gå i gang …")),
+]
+_STAGE = re.compile(r"^stage (\d+):")
+
+
+def progress_message(message: str) -> tuple[str, str | None]:
+    """A draw's stored progress message in the visitor's language, and a lang for unknown text.
+
+    The sortition library reports in English; known messages are translated here, at display
+    time, so a page shows them in whatever language its reader chose.
+    """
+    stage = _STAGE.match(message)
+    if stage:
+        return gettext("Beregner LEXIMIN, trin %(n)s", n=stage.group(1)), None
+    for pattern, text in _PROGRESS:
+        if pattern.match(message):
+            return str(text), None
+    return message, "en"
+
+
+_CONFLICTS: list[tuple[re.Pattern[str], Callable[..., str]]] = [
+    (
+        re.compile(r"^the pool has (?P<a>\d+) people but the panel needs (?P<b>\d+)$"),
+        lambda **g: gettext("Puljen har %(a)s personer, men panelet skal have %(b)s.", **g),
+    ),
+    (
+        re.compile(
+            r"^the pool has only (?P<a>\d+) households but the panel needs (?P<b>\d+) seats$"
+        ),
+        lambda **g: gettext(
+            "Puljen har kun %(a)s husstande, men panelet skal have %(b)s pladser.", **g
+        ),
+    ),
+    (
+        re.compile(
+            r"^the minimums for (?P<c>.+) add up to (?P<a>\d+), more than the (?P<b>\d+) seats$"
+        ),
+        lambda **g: gettext(
+            "Minimummerne for %(c)s giver tilsammen %(a)s, flere end de %(b)s pladser.", **g
+        ),
+    ),
+    (
+        re.compile(
+            r"^the maximums for (?P<c>.+) add up to (?P<a>\d+), fewer than the (?P<b>\d+) seats$"
+        ),
+        lambda **g: gettext(
+            "Maksimummerne for %(c)s giver tilsammen %(a)s, færre end de %(b)s pladser.", **g
+        ),
+    ),
+    (
+        re.compile(
+            r"^(?P<c>.+) needs at least (?P<a>\d+) but only (?P<b>\d+) people in the pool have it$"
+        ),
+        lambda **g: gettext("%(c)s kræver mindst %(a)s, men kun %(b)s i puljen har det.", **g),
+    ),
+    (
+        re.compile(r"^no set of quotas lets a panel of this size be filled from the pool$"),
+        lambda **g: gettext(
+            "Ingen kvoter gør det muligt at fylde et panel af denne størrelse fra puljen."
+        ),
+    ),
+    (
+        re.compile(r"^the quotas cannot all hold together; the tightest involve (?P<c>.+)$"),
+        lambda **g: gettext(
+            "Kvoterne kan ikke alle holde på én gang; de strammeste gælder %(c)s.", **g
+        ),
+    ),
+]
+
+
+def feasibility_conflict(text: str) -> tuple[str, str | None]:
+    """The feasibility check's explanation (English from the library) in the visitor's language."""
+    for pattern, message in _CONFLICTS:
+        found = pattern.match(text)
+        if found:
+            return message(**found.groupdict()), None
+    return text, "en"

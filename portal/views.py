@@ -6,15 +6,20 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.local import LocalProxy
 
 from . import labels
-from .models import Role
+from .db import get_session
+from .i18n import current_language
+from .models import Role, SiteSettings
 from .phases import local_date
 from .sanitize import render_markdown
+from .site import blank_site_settings, get_site_settings, paragraphs
 
 
 def now() -> datetime:
@@ -28,12 +33,6 @@ def today() -> date:
     return local_date(now())
 
 
-def current_language() -> str:
-    """The page's language code for `<html lang>`: "da" or "en"."""
-    locale = get_locale()
-    return locale.language if locale is not None else "da"
-
-
 def localized(obj: Any, attr: str) -> str:
     """The English text of a field when the visitor reads English and one exists."""
     if current_language() == "en":
@@ -43,13 +42,41 @@ def localized(obj: Any, attr: str) -> str:
     return str(getattr(obj, attr) or "")
 
 
-def localized_text(obj: Any, attr: str) -> Markup:
-    """The field in the visitor's language; Danish text on an English page is marked lang="da"
-    (screen readers pronounce it right) rather than left blank."""
+def localized_html(obj: Any, attr: str) -> Markup:
+    """`localized`, for page text: Danish shown on a page in another language is marked lang="da"."""
     text = localized(obj, attr)
-    if current_language() == "en" and text and not getattr(obj, f"{attr}_en", None):
-        return Markup('<span lang="da">{}</span>').format(text)
-    return Markup("{}").format(text)
+    if current_language() != "da" and text and not getattr(obj, f"{attr}_en", None):
+        return Markup('<span lang="da">%s</span>') % text
+    return Markup("%s") % text
+
+
+def percent(fraction: float | None, decimals: int = 0) -> str:
+    """A share as a percentage in the page's language: "14,3 %" in Danish, "14.3%" in English."""
+    if fraction is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    number = format_decimal(100 * fraction, format=pattern)
+    return f"{number}%" if current_language() == "en" else f"{number}\N{NO-BREAK SPACE}%"
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number with the page language's decimal mark and digit grouping."""
+    return str(format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else "")))
+
+
+def _site() -> SiteSettings:
+    # Read once per request (kept on the request, not on g, which tests share across requests),
+    # and only by pages that show it.
+    settings: SiteSettings | None = getattr(request, "site_settings", None)
+    if settings is None:
+        try:
+            settings = get_site_settings(get_session())
+        except SQLAlchemyError:
+            # The header is decoration: an error page (database down) must still render.
+            get_session().rollback()
+            settings = blank_site_settings()
+        request.site_settings = settings  # type: ignore[attr-defined]
+    return settings
 
 
 def is_staff() -> bool:
@@ -68,12 +95,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         localized=localized,
-        localized_text=localized_text,
+        loc=localized_html,
         is_staff=is_staff,
+        page_lang=current_language,  # for macros, which do not see the page's context
         labels=labels,
         url_with=url_with,
         csrf_token=generate_csrf,
         today=today,
+        percent=percent,
+        number=number,
+        paragraphs=paragraphs,
+        site=LocalProxy(_site),
     )
 
     @app.context_processor

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
+
+from ..errors import Invalid
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -13,3 +16,9 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def require_confirmation(form: Any, message: str, field: str = "confirm") -> None:
+    """An irreversible action goes ahead only with its "yes, I am sure" box ticked (works without JS)."""
+    if form.get(field) != "yes":
+        raise Invalid({field: message})

@@ -1,4 +1,5 @@
-"""Admins' pages: accounts (invite, roles, disable, re-enable, reset) and political bodies."""
+"""Admins' pages: accounts (invite, roles, disable, re-enable, reset), political bodies, and who runs
+this installation (the municipality, its contact and its privacy text)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from .. import site
 from ..auth import current_account, role_required
 from ..db import get_session
 from ..errors import form_page
 from ..models import Role
+from ..numbers import parse_int
 from ..people import facilitators, organisations, staff
 from ..recruitment import seats
 from ..views import now
@@ -52,7 +55,7 @@ def invite_user() -> Response:
         email=request.form.get("email", ""),
         name=request.form.get("display_name", ""),
         roles=staff.parse_roles(request.form.getlist("roles")),
-        body_id=int(body) if body.isdigit() else None,
+        body_id=parse_int(body),
     )
     flash(
         _("%(email)s er oprettet og har fået en e-mail med et link.", email=user.email), "success"
@@ -142,3 +145,20 @@ def remove_body_person(body_id: int, user_id: int) -> Response:
     staff.set_body_membership(session, actor, now(), body_id, user, False)
     flash(_("Personen er fjernet fra udvalget."), "success")
     return redirect(url_for("admin.list_bodies"))
+
+
+@bp.get("/settings")
+def show_settings() -> str:
+    settings = site.get_site_settings(get_session())
+    form = {name: getattr(settings, name) for name in site.FIELDS}
+    return render_template("admin/settings.html", errors={}, form=form)
+
+
+@bp.post("/settings")
+@form_page("admin/settings.html")
+def update_settings() -> Response:
+    site.update_site_settings(
+        get_session(), current_account(), now(), site.SiteForm.from_form(request.form)
+    )
+    flash(_("Indstillingerne er gemt."), "success")
+    return redirect(url_for("admin.show_settings"))

@@ -8,15 +8,17 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from .. import assemblies
+from .. import assemblies, mail
 from ..db import get_session
 from ..errors import form_page
+from ..i18n import current_language
 from ..models import Assembly, DisplayConsent
 from ..phases import Feature, allows
 from ..recruitment import eligibility, quotas, seats
 from ..recruitment import registration as recruitment
-from ..views import current_language, now, today
+from ..views import now, today
 from ._links import link_settings
+from ._util import require_confirmation
 
 bp = Blueprint("participate", __name__)
 
@@ -53,6 +55,9 @@ def create_registration(slug: str) -> Response:
         now(),
         per_address_limit=current_app.config["REGISTRATION_LIMIT_PER_ADDRESS"],
         language=current_language(),
+        receipt_link=lambda token: mail.external_url(
+            url_for("participate.show_receipt", slug=slug, token=token)
+        ),
     )
     return redirect(url_for("participate.show_receipt", slug=slug, token=registrant.token))
 
@@ -63,15 +68,25 @@ def show_receipt(slug: str, token: str) -> str:
     assembly = assemblies.get_assembly(session, slug)
     registrant = recruitment.get_registrant_by_token(session, token, assembly)
     return render_template(
-        "participate/receipt.html", assembly=assembly, registrant=registrant, errors={}
+        "participate/receipt.html", assembly=assembly, registrant=registrant, errors={}, form={}
     )
 
 
+def _receipt_context(slug: str, token: str) -> dict[str, Any]:
+    session = get_session()
+    return {
+        "assembly": assemblies.get_assembly(session, slug),
+        "registrant": recruitment.get_registrant_by_token(session, token),
+    }
+
+
 @bp.post("/assemblies/<slug>/register/<token>/withdraw")
+@form_page("participate/receipt.html", context=_receipt_context)
 def withdraw_registration(slug: str, token: str) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     registrant = recruitment.get_registrant_by_token(session, token, assembly)
+    require_confirmation(request.form, _("Sæt kryds, hvis du vil trække din tilmelding tilbage."))
     recruitment.withdraw(session, registrant)
     flash(_("Din tilmelding er trukket tilbage. Dine svar indgår ikke i lodtrækningen."), "success")
     return redirect(url_for("participate.show_receipt", slug=slug, token=token))
@@ -118,6 +133,7 @@ def confirm_seat(token: str) -> Response:
 @form_page("participate/seat.html", context=_seat_context)
 def decline_seat(token: str) -> Response:
     session = get_session()
+    require_confirmation(request.form, _("Sæt kryds, hvis du vil afslå pladsen."))
     seats.decline_seat(session, recruitment.get_registrant_by_token(session, token), now())
     flash(_("Du har takket nej. Tak fordi du meldte dig."), "success")
     return redirect(url_for("participate.show_seat", token=token))

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -101,6 +109,7 @@ def show_assembly(slug: str) -> str:
         materials=library.visible_materials(assembly),
         timeline=phases.timeline(assembly, today()),
         current=phases.current_phase(assembly, today()),
+        registration_open=phases.allows(assembly, phases.Feature.REGISTER, today()),
         composition=domain.panel_composition(assembly.members),
         recommendations=recommendations,
         support=domain.support_counts(session, recommendations),
@@ -153,6 +162,18 @@ def set_language(code: str) -> BaseResponse:
             secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
         )
     return response
+
+
+@bp.get("/privacy")
+def show_privacy() -> str:
+    return render_template("public/privacy.html")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> BaseResponse:
+    return send_from_directory(
+        current_app.static_folder or "static", "img/favicon.ico", max_age=7 * 24 * 3600
+    )
 
 
 @bp.get("/healthz")

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from .. import assemblies, jobs, mail
@@ -25,6 +26,7 @@ from ..numbers import parse_int
 from ..recruitment import draws, invitations, privacy, quotas, transparency
 from ..recruitment import registration as recruitment
 from ..views import now, today
+from ._util import require_confirmation
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -183,6 +185,9 @@ def enter_seed(slug: str, run_id: int) -> Response:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug)
     run = transparency.get_public_run(session, assembly, run_id)
+    require_confirmation(
+        request.form, _("Sæt kryds for at bekræfte, at panelet skal trækkes med dette frø.")
+    )
     panel = draws.enter_seed(
         session,
         run,
@@ -225,7 +230,11 @@ def replace_declined(slug: str) -> Response:
         link_for=_seat_link,
     )
     flash(
-        _("%(n)d erstatninger er trukket og har fået en e-mail.", n=len(run.result or [])),
+        ngettext(
+            "%(num)d erstatning er trukket og har fået en e-mail.",
+            "%(num)d erstatninger er trukket og har fået en e-mail.",
+            len(run.result or []),
+        ),
         "success",
     )
     return redirect(url_for("secretariat.show_draw", slug=slug))

@@ -30,6 +30,7 @@ from ..models import (
     RecommendationRevision,
     RecommendationStatus,
     Role,
+    SiteSettings,
     SupportLevel,
     SupportVote,
     Thread,
@@ -68,6 +69,8 @@ def load_demo(
     today = local_date(now)
     uploads = upload_dir or str(config.load()["UPLOAD_DIR"])
     users = _accounts(session, hash_kind)
+    if session.scalar(select(SiteSettings.id)) is None:
+        session.add(SiteSettings(**c.SITE))
     if (
         session.scalar(select(Assembly.id).where(Assembly.slug == c.MIDDELALDERBYEN["slug"]))
         is None

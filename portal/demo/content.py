@@ -201,11 +201,11 @@ BAEREDYGTIGT = {
     "title_en": "Citizens' assembly on sustainable consumption",
     "summary": (
         "66 borgere fra Region Syddanmark og Region Hovedstaden skal give bud på, hvordan vi "
-        "kan forbruge mere bæredygtigt. Lige nu kan du melde dig til lodtrækningen."
+        "kan forbruge mere bæredygtigt."
     ),
     "summary_en": (
         "66 residents of the Region of Southern Denmark and the Capital Region will advise on "
-        "how we can consume more sustainably. You can sign up for the lottery now."
+        "how we can consume more sustainably."
     ),
     "remit": "Hvordan kan vi som borgere, virksomheder og myndigheder forbruge mere bæredygtigt?",
     "remit_en": "How can we as citizens, businesses and authorities consume more sustainably?",
@@ -309,3 +309,34 @@ GROENT_REVISION = (
     "med træer, bænke og plads til leg.",
     "Tilføjet plads til leg",
 )
+
+# Who runs the demo installation (admins change it at /admin/settings).
+SITE = {
+    "municipality": "Københavns Kommune",
+    "logo_url": "",
+    "contact_email": "borgersamling@kk.example.dk",
+    "contact_phone": "33 66 33 66",
+    "contact_url": "",
+    "data_controller": "Københavns Kommune, Teknik- og Miljøforvaltningen",
+    "privacy_text": (
+        "Københavns Kommune, Teknik- og Miljøforvaltningen, er dataansvarlig for de oplysninger, "
+        "du giver, når du melder dig til en borgersamling, og for medlemmernes oplysninger.\n\n"
+        "Vi bruger oplysningerne til at trække lod, kontakte dem, der bliver trukket ud, og "
+        "gennemføre borgersamlingen. Retsgrundlaget er dit samtykke "
+        "(databeskyttelsesforordningens artikel 6, stk. 1, litra a, og artikel 9, stk. 2, litra a).\n\n"
+        "Oplysninger om dem, der ikke bliver trukket ud, slettes, når panelet er endeligt. "
+        "Svarene på lodtrækningens spørgsmål gemmes uden navn til statistik.\n\n"
+        "Spørgsmål om dine oplysninger: skriv til borgersamling@kk.example.dk. "
+        "Kommunens databeskyttelsesrådgiver kan også kontaktes via kommunens hovednummer."
+    ),
+    "privacy_text_en": (
+        "The City of Copenhagen, Technical and Environmental Administration, is the data "
+        "controller for what you give when you sign up for a citizens' assembly, and for the "
+        "members' data.\n\n"
+        "We use the data to hold the draw, to contact the people drawn and to run the assembly. "
+        "The legal basis is your consent (GDPR Article 6(1)(a) and Article 9(2)(a)).\n\n"
+        "The data of people not drawn is deleted when the panel is final; the answers to the "
+        "draw's questions are kept without names for statistics.\n\n"
+        "Questions about your data: write to borgersamling@kk.example.dk."
+    ),
+}

@@ -51,6 +51,7 @@ from .recruitment import (
     RunStatus,
     SelectionRun,
 )
+from .site import SiteSettings
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "RunKind",
     "RunStatus",
     "SelectionRun",
+    "SiteSettings",
     "AnswerStatus",
     "Assembly",
     "AssemblyStatus",

@@ -6,21 +6,28 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import mail
 from ..db import is_unique_violation, serialize_on
 from ..errors import Invalid, NotFound, PhaseClosed
+from ..labels import quota_text
 from ..models import (
     ACTIVE_EMAIL_INDEX,
     Assembly,
     Invitation,
+    OutboxEmail,
+    PhaseKind,
     RateEvent,
     Recruitment,
     RecruitmentMode,
@@ -36,6 +43,18 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 POSTCODE = re.compile(r"^[0-9]{4}$")
 MAX_MEETINGS = 100  # availability is a list of meeting numbers
 _DUPLICATE_EMAIL = _l("Der er allerede en tilmelding med den e-mailadresse.")
+PHONE = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def _name_problem(value: str) -> bool:
+    """A name needs at least two letters ("Bo" is a name; "B" or "12" is not)."""
+    return sum(ch.isalpha() for ch in value) < 2 or len(value) > 80
+
+
+def _phone_problem(value: str) -> bool:
+    """A phone number, when given: digits (8 to 15) with spaces, dashes, brackets or a leading +."""
+    digits = sum(ch.isdigit() for ch in value)
+    return bool(value) and not (PHONE.match(value) and 8 <= digits <= 15)
 
 
 def get_recruitment(session: Session, assembly: Assembly) -> Recruitment:
@@ -119,8 +138,13 @@ def register(
     *,
     per_address_limit: int = 10,
     language: str = "da",
+    receipt_link: Callable[[str], str] | None = None,
 ) -> Registrant:
-    """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates."""
+    """Sign a resident up for the draw: open phase, valid answers, consent, no duplicates.
+
+    With `receipt_link`, a confirmation e-mail with the personal receipt link (the way to
+    withdraw) goes into the outbox in the same transaction.
+    """
     if not allows(assembly, Feature.REGISTER, local_date(now)):
         raise PhaseClosed(str(_l("Tilmeldingen er lukket.")))
     if form.honeypot:
@@ -139,15 +163,20 @@ def register(
             errors["code"] = str(_l("Koden findes ikke. Den står i dit invitationsbrev."))
         elif invitation.used_at is not None:
             errors["code"] = str(_l("Koden er allerede brugt."))
-    for name, value, message, limit in (
-        ("first_name", form.first_name, _l("Skriv dit fornavn."), 80),
-        ("last_name", form.last_name, _l("Skriv dit efternavn."), 80),
-        ("address", form.address, _l("Skriv din adresse."), 200),
+    for name, value, message in (
+        ("first_name", form.first_name, _l("Skriv dit fornavn (mindst 2 bogstaver).")),
+        ("last_name", form.last_name, _l("Skriv dit efternavn (mindst 2 bogstaver).")),
     ):
-        if not value.strip():
+        if _name_problem(value.strip()):
             errors[name] = str(message)
-        elif len(value.strip()) > limit:
-            errors[name] = str(_l("Højst %(n)d tegn.", n=limit))
+    if _phone_problem(form.phone.strip()):
+        errors["phone"] = str(
+            _l("Skriv et telefonnummer med cifre, fx 12 34 56 78, eller lad feltet stå tomt.")
+        )
+    if not form.address.strip():
+        errors["address"] = str(_l("Skriv din adresse."))
+    elif len(form.address.strip()) > 200:
+        errors["address"] = str(_l("Højst %(n)d tegn.", n=200))
     if not EMAIL.match(form.email.strip()) or len(form.email.strip()) > 254:
         errors["email"] = str(_l("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk."))
     if not POSTCODE.match(form.postcode.strip()):
@@ -156,7 +185,9 @@ def register(
         errors["postcode"] = problem
     for category, values in quotas.items():
         if form.answers.get(category) not in values:
-            errors[f"answer-{category}"] = str(_l("Vælg en svarmulighed for %(c)s.", c=category))
+            errors[f"answer-{category}"] = str(
+                _l("Vælg en svarmulighed for %(c)s.", c=quota_text(category))
+            )
     if not form.consent:
         errors["consent"] = str(_l("Du skal give samtykke, før vi kan behandle din tilmelding."))
     email = form.email.strip().lower()
@@ -203,8 +234,51 @@ def register(
         ):
             raise
         raise Invalid({"email": str(_DUPLICATE_EMAIL)}) from None
+    if receipt_link is not None:
+        session.add(confirmation_email(assembly, registrant, receipt_link(registrant.token), now))
     session.commit()
     return registrant
+
+
+def confirmation_email(
+    assembly: Assembly, registrant: Registrant, link: str, now: datetime
+) -> OutboxEmail:
+    """The sign-up's receipt by e-mail, in the language the person signed up in."""
+    language = registrant.language
+    with mail.in_language(language):
+        title = (assembly.title_en or assembly.title) if language == "en" else assembly.title
+        recruitment = next((p for p in assembly.phases if p.kind == PhaseKind.RECRUITMENT), None)
+        lines = [
+            _("Hej %(name)s", name=registrant.first_name),
+            "",
+            _("Tak for din tilmelding. Du er med i lodtrækningen til %(title)s.", title=title),
+        ]
+        if recruitment is not None:
+            lines.append(
+                _(
+                    "Tilmeldingen lukker %(d)s. Derefter trækkes der lod, og de udtrukne får besked på e-mail.",
+                    d=format_date(recruitment.ends_on, "long"),
+                )
+            )
+        if assembly.meetings:
+            lines += ["", _("Møderne:")]
+            lines += [f"- {format_date(m.starts_at, 'full')}, {m.place}" for m in assembly.meetings]
+        lines += [
+            "",
+            _("Se, hvad du har oplyst, eller træk din tilmelding tilbage:"),
+            link,
+            "",
+            _("Linket er personligt. Gem denne e-mail."),
+        ]
+        subject = _("Kvittering for din tilmelding: %(title)s", title=title)
+    return OutboxEmail(
+        to=registrant.email,
+        subject=subject[:200],
+        body="\n".join(lines),
+        language=language,
+        assembly_id=assembly.id,
+        created_at=now,
+    )
 
 
 def _use_invitation(session: Session, invitation: Invitation, now: datetime) -> None:

@@ -65,6 +65,7 @@ PUBLIC_PAGES: list[tuple[str, int]] = [
     ("/assemblies/middelalderbyen-2019/materials?kind=report", 200),
     ("/assemblies/skybrud-amager-oest", 200),
     ("/login", 200),
+    ("/privacy", 200),
     ("/assemblies/does-not-exist", 404),
 ]
 LANGUAGES = ("da", "en")

@@ -23,8 +23,9 @@ DEMO_NAME = "Rasmus Borger"  # the resident's display name in portal/demo
 
 
 def logout_button(page: Any) -> Any:
+    # The phone menu repeats the header's log-out form; only the one on screen counts.
     return page.locator('form[method="post" i][action$="/logout"]').locator(
-        'button[type="submit"], button:not([type]), input[type="submit"]'
+        'button[type="submit"]:visible, button:not([type]):visible, input[type="submit"]:visible'
     )
 
 

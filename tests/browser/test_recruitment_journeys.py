@@ -68,6 +68,10 @@ def test_registration_with_bad_input_then_receipt_and_withdrawal(page: Any) -> N
     expect(page.locator("main")).to_contain_text("Tak, Ida")
     no_axe_violations(page)
     page.get_by_role("button", name="Træk min tilmelding tilbage").click()
+    expect(page.locator('[role="alert"]').first).to_contain_text("Sæt kryds")
+    no_axe_violations(page)
+    page.get_by_label("Ja, træk min tilmelding tilbage").check()
+    page.get_by_role("button", name="Træk min tilmelding tilbage").click()
     expect(page.locator("main")).to_contain_text("Din tilmelding er trukket tilbage")
 
 
@@ -145,6 +149,7 @@ def test_secretariat_checks_quotas_live_and_runs_the_draw(
     fingerprint = page.locator("#draw-status code.fingerprint").inner_text()
     no_axe_violations(page)
     page.get_by_label("Frø fra ceremonien").fill("6 5 4 3 2 1")
+    page.get_by_label("Jeg har kontrolleret frøet").check()
     page.get_by_role("button", name="Træk panelet").click()
     expect(page.locator("main")).to_contain_text("Panelet er trukket")
     page.goto(f"/assemblies/{draw_assembly}/selection")

@@ -57,11 +57,15 @@ def test_full_draw_fingerprint_then_seed_then_confirmation(
     # The public sees the fingerprint before the seed exists.
     public = client.get(f"/assemblies/{SLUG}/selection").get_data(as_text=True)
     assert run.fingerprint in public and "Endnu ikke slået fast" in public
-    empty = client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": " "})
+    empty = client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": " ", "confirm": "yes"})
     assert empty.status_code == 422
-    assert (
-        client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "3 1 4 1 5 9"}).status_code == 302
-    )
+    # Drawing the panel cannot be undone: without the confirmation box nothing happens.
+    unconfirmed = client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "3 1 4 1 5 9"})
+    assert unconfirmed.status_code == 422 and "Sæt kryds" in unconfirmed.get_data(as_text=True)
+    db.refresh(run)
+    assert run.status == RunStatus.READY
+    seeded = client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "3 1 4 1 5 9", "confirm": "yes"})
+    assert seeded.status_code == 302
     db.refresh(run)
     assert run.status == RunStatus.DRAWN and len(run.result) == assembly.seats
     drawn = db.scalars(
@@ -134,7 +138,7 @@ def test_replacements_keep_the_quotas_and_are_recorded(
     login_as("secretariat")
     client.post(BASE + "/draw")
     run = db.scalar(select(SelectionRun).where(SelectionRun.assembly_id == assembly.id))
-    client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "2 7 1 8"})
+    client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "2 7 1 8", "confirm": "yes"})
     db.refresh(run)
     drawn = db.scalars(
         select(Registrant).where(
@@ -142,8 +146,13 @@ def test_replacements_keep_the_quotas_and_are_recorded(
         )
     ).all()
     declined = drawn[:2]
+    unconfirmed = client.post(f"/seat/{declined[0].token}/decline")
+    assert unconfirmed.status_code == 422 and "Sæt kryds" in unconfirmed.get_data(as_text=True)
+    db.refresh(declined[0])
+    assert declined[0].status == RegistrantStatus.DRAWN
     for person in declined:
-        assert client.post(f"/seat/{person.token}/decline").status_code == 302
+        answer = client.post(f"/seat/{person.token}/decline", data={"confirm": "yes"})
+        assert answer.status_code == 302
     nothing = client.post(BASE + "/draw/replacements", data={"replacement_seed": ""})
     assert nothing.status_code == 422
     assert (
@@ -235,7 +244,7 @@ def test_replacements_never_pick_people_who_withdrew_or_were_blanked(
     login_as("secretariat")
     client.post(BASE + "/draw")
     run = db.scalar(select(SelectionRun).where(SelectionRun.assembly_id == assembly.id))
-    client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "5 5 5"})
+    client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "5 5 5", "confirm": "yes"})
     db.refresh(run)
     people = {
         p.public_id: p
@@ -243,7 +252,7 @@ def test_replacements_never_pick_people_who_withdrew_or_were_blanked(
     }
     declined = sorted(run.result)[:2]
     for pid in declined:
-        client.post(f"/seat/{people[pid].token}/decline")
+        client.post(f"/seat/{people[pid].token}/decline", data={"confirm": "yes"})
     # Whom the replacement would pick if only the declined were left out (the old rule):
     instance = draws._instance(run.inputs, assembly.seats, run.parameters["household_rule"])
     naive = replace_dropouts(

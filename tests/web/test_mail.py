@@ -55,7 +55,7 @@ def test_drawn_people_get_their_seat_link_by_smtp_in_their_own_language(
         app.config["SMTP_URL"] = url
         response = client.post(
             f"{BASE}/draw/{run.id}/seed",
-            data={"seed": "1 2 3 4"},
+            data={"seed": "1 2 3 4", "confirm": "yes"},
             headers={"Host": "evil.example"},  # links must not come from the Host header
         )
         assert response.status_code == 302

@@ -58,7 +58,9 @@ def test_registration_gives_a_receipt_with_a_one_click_withdrawal(client: FlaskC
     person = db.scalar(select(Registrant).where(Registrant.email == "ida.holm@example.dk"))
     assert person.answers["Køn"] == "Kvinde" and person.availability == [1, 3]
     assert person.household_key and "Vestergade" not in person.household_key
-    withdraw = client.post(response.headers["Location"] + "/withdraw")
+    unconfirmed = client.post(response.headers["Location"] + "/withdraw")
+    assert unconfirmed.status_code == 422 and "Sæt kryds" in unconfirmed.get_data(as_text=True)
+    withdraw = client.post(response.headers["Location"] + "/withdraw", data={"confirm": "yes"})
     assert withdraw.status_code == 302
     db.expire_all()
     assert db.get(Registrant, person.id).status == RegistrantStatus.WITHDRAWN
