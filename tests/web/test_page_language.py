@@ -107,7 +107,8 @@ def _catalog() -> list[tuple[str, str]]:
 
 
 def _found(phrase: str, text: str) -> bool:
-    return re.search(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", text) is not None
+    # A whole word or phrase; not part of an e-mail address ("secretariat@example.org" is no English).
+    return re.search(r"(?<![\w@-])" + re.escape(phrase) + r"(?![\w@-])", text) is not None
 
 
 def _crawl(client: FlaskClient, start: list[str], lang: str) -> dict[str, str]:
