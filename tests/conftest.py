@@ -27,6 +27,12 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 # The demo's material files for this run (never the working tree's instance/uploads).
 DEMO_UPLOADS = tempfile.mkdtemp(prefix="samling-test-uploads-")
 atexit.register(shutil.rmtree, DEMO_UPLOADS, ignore_errors=True)
+# Jobs that test apps enqueue without running them go to a queue of this run, never to the working
+# tree's instance/queue.db (a developer's consumer would pick them up and look for rows that are not
+# in its database). Apps and subprocesses read it like any PORTAL_* setting.
+TEST_QUEUE_DIR = tempfile.mkdtemp(prefix="samling-test-queue-")
+atexit.register(shutil.rmtree, TEST_QUEUE_DIR, ignore_errors=True)
+os.environ["PORTAL_QUEUE_URL"] = f"sqlite:///{TEST_QUEUE_DIR}/queue.db"
 TEST_DB_ENV = "PORTAL_TEST_DATABASE_URL"
 
 
