@@ -57,6 +57,15 @@ def test_the_secretariat_sees_what_needs_doing(login_as, db: Session) -> None:  
     assert "Du er facilitator for" in html  # the demo's facilitator relation
     assert "/assemblies/baeredygtigt-forbrug/workspace" in html
     assert "1 kommentar uden behandling" in html
+    # The back office is one click away: every assembly's overview and a new assembly.
+    assert 'href="/secretariat/assemblies"' in html and 'href="/secretariat/assemblies/new"' in html
+    assert "/secretariat/assemblies/baeredygtigt-forbrug/overview" in html
+
+
+def test_an_admin_finds_users_bodies_and_the_site_settings(login_as) -> None:  # type: ignore[no-untyped-def]
+    html = login_as("admin").get("/mine").get_data(as_text=True)
+    for path in ("/admin/users", "/admin/bodies", "/admin/settings", "/secretariat/assemblies/new"):
+        assert f'href="{path}"' in html, path
 
 
 def test_the_council_sees_final_recommendations_awaiting_an_answer(login_as, db: Session) -> None:  # type: ignore[no-untyped-def]
