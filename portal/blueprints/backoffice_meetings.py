@@ -117,8 +117,17 @@ def publish_meeting(slug: str, meeting_id: int) -> Response:
     return redirect(url_for("office.show_assembly", slug=slug, _anchor="meetings"))
 
 
+@bp.get("/meetings/<int:meeting_id>/delete")
+def confirm_delete_meeting(slug: str, meeting_id: int) -> str:
+    action = url_for(".delete_meeting", slug=slug, meeting_id=meeting_id)
+    return render_template("backoffice/confirm_delete.html", action=action, **_context(slug, meeting_id))
+
+
 @bp.post("/meetings/<int:meeting_id>/delete")
 def delete_meeting(slug: str, meeting_id: int) -> Response:
+    """Deleting cannot be undone: without the confirmation page's "yes" it asks first."""
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for(".confirm_delete_meeting", slug=slug, meeting_id=meeting_id))
     meeting = _context(slug, meeting_id)["meeting"]
     meetings.delete_meeting(get_session(), meeting, current_account(), now())
     flash(_("Mødet er slettet."), "success")
@@ -224,8 +233,18 @@ def publish_material(slug: str, material_id: int) -> Response:
     return redirect(url_for("office.show_assembly", slug=slug, _anchor="materials"))
 
 
+@bp.get("/materials/<int:material_id>/delete")
+def confirm_delete_material(slug: str, material_id: int) -> str:
+    action = url_for(".delete_material", slug=slug, material_id=material_id)
+    context = _context(slug, material_id=material_id)
+    return render_template("backoffice/confirm_delete.html", action=action, **context)
+
+
 @bp.post("/materials/<int:material_id>/delete")
 def delete_material(slug: str, material_id: int) -> Response:
+    """Deleting (the file too) cannot be undone: without the confirmation page's "yes" it asks first."""
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for(".confirm_delete_material", slug=slug, material_id=material_id))
     material = _context(slug, material_id=material_id)["material"]
     materials.delete_material(
         get_session(), material, current_app.config["UPLOAD_DIR"], current_account(), now()

@@ -90,6 +90,7 @@ PAGES: dict[str, list[str]] = {
         SEC + "/eligibility",
         SEC + "/outbox",
         "/secretariat/organisations",
+        "/secretariat/assemblies/middelalderbyen-2019/meetings/1/delete",
         "/dev/outbox",
     ],
     "admin": ["/mine", "/admin/settings", "/admin/users", "/admin/bodies"],

@@ -149,7 +149,14 @@ def test_unpublished_and_deleted_meetings_leave_public_view_with_an_audit_event(
     client.post(f"{BASE}/meetings/{meeting.id}/publish", data={"published": ""})
     assert public.get(url).status_code == 404
     assert "Ekstra møde om træer" not in public.get(f"/assemblies/{GROENT}").get_data(as_text=True)
-    client.post(f"{BASE}/meetings/{meeting.id}/delete")
+    # Deleting asks first: without the confirmation page's "yes" nothing is deleted.
+    unconfirmed = client.post(f"{BASE}/meetings/{meeting.id}/delete")
+    assert unconfirmed.status_code == 302
+    assert unconfirmed.headers["Location"].endswith(f"/meetings/{meeting.id}/delete")
+    assert store.scalar(select(Meeting.id).where(Meeting.id == meeting.id)) == meeting.id
+    confirm_page = client.get(f"{BASE}/meetings/{meeting.id}/delete").get_data(as_text=True)
+    assert "Slet mødet?" in confirm_page and 'name="confirm" value="yes"' in confirm_page
+    client.post(f"{BASE}/meetings/{meeting.id}/delete", data={"confirm": "yes"})
     assert store.scalar(select(Meeting.id).where(Meeting.id == meeting.id)) is None
     actions = store.scalars(
         select(AuditEvent.action).where(AuditEvent.subject == f"meeting:{meeting.id}")
@@ -275,7 +282,13 @@ def test_unpublished_and_deleted_materials_are_gone_with_their_file(
         as_text=True
     )
     assert client.get(file_url).status_code == 200  # staff can still check it
-    client.post(f"{BASE}/materials/{material.id}/delete")
+    client.post(f"{BASE}/materials/{material.id}/delete")  # not confirmed: kept, file too
+    assert store.scalar(select(Material.id).where(Material.id == material.id)) == material.id
+    assert _files(uploads) != []
+    assert "Slet materialet?" in client.get(f"{BASE}/materials/{material.id}/delete").get_data(
+        as_text=True
+    )
+    client.post(f"{BASE}/materials/{material.id}/delete", data={"confirm": "yes"})
     assert store.scalar(select(Material.id).where(Material.id == material.id)) is None
     assert _files(uploads) == []
     actions = store.scalars(
