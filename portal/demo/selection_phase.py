@@ -64,7 +64,18 @@ def add_selection_phase_assembly(
     existing = session.scalar(select(Assembly).where(Assembly.slug == content["slug"]))
     if existing is not None:
         return existing
-    assembly = Assembly(status=AssemblyStatus.ACTIVE, illustrative_note=ILLUSTRATIVE, **content)
+    assembly = Assembly(
+        status=AssemblyStatus.ACTIVE,
+        illustrative_note=ILLUSTRATIVE,
+        # What the drawn people are asked to commit to (the seat offer and its e-mail show it).
+        draw_on=today + timedelta(days=3),
+        reply_by=today + timedelta(days=13),
+        meeting_schedule="Fire lørdage kl. 10–16 på Vejle Rådhus.",
+        time_commitment="Omkring 30 timer i alt over tre måneder.",
+        compensation="Forplejning og 800 kr. pr. mødedag; transport og børnepasning dækkes.",
+        contact="Sekretariatet: klima@example.org, tlf. 75 00 00 00 (hverdage 9–15).",
+        **content,
+    )
     day = today - timedelta(days=31)
     for kind, days in [
         (PhaseKind.RECRUITMENT, 30),

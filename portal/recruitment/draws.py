@@ -45,6 +45,7 @@ from ..selection.feasibility import require_feasible
 from ..selection.lottery import build_lottery
 from ..selection.lottery import draw as draw_from_lottery
 from ..selection.replace import replace_dropouts
+from .commitment import commitment_lines, long_date
 from .quotas import list_quotas, pool_problem
 from .registration import get_recruitment, pool
 
@@ -385,13 +386,17 @@ def invitation_email(assembly: Assembly, person: Registrant, link: str) -> Outbo
     """The e-mail a drawn person gets, in their language: confirm or decline by following the link."""
     with mail.in_language(person.language):
         title = (assembly.title_en or assembly.title) if person.language == "en" else assembly.title
-        body = _(
-            "Kære %(name)s\n\nDu er trukket ud til %(title)s. Bekræft eller afslå din plads her:\n%(link)s\n\n"
-            "Venlig hilsen\nSekretariatet",
-            name=person.first_name,
-            title=title,
-            link=link,
-        )
+        lines = [
+            _("Kære %(name)s", name=person.first_name),
+            "",
+            _("Du er trukket ud til %(title)s. Bekræft eller afslå din plads her:", title=title),
+            link,
+        ]
+        if assembly.reply_by:
+            lines += ["", _("Svar senest %(d)s.", d=long_date(assembly.reply_by, person.language))]
+        lines += commitment_lines(assembly, person.language)
+        lines += ["", _("Venlig hilsen"), _("Sekretariatet")]
+        body = "\n".join(lines)
         subject = _("Du er trukket ud til %(t)s", t=title)
     return OutboxEmail(
         to=person.email,

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..numbers import parse_int, parse_ints
 from ..phases import Feature, allows, local_date
+from .commitment import commitment_lines
 from .eligibility import postcode_problem
 from .quotas import categories, list_quotas
 
@@ -263,6 +264,7 @@ def confirmation_email(
         if assembly.meetings:
             lines += ["", _("Møderne:")]
             lines += [f"- {format_date(m.starts_at, 'full')}, {m.place}" for m in assembly.meetings]
+        lines += commitment_lines(assembly, language)
         lines += [
             "",
             _("Se, hvad du har oplyst, eller træk din tilmelding tilbage:"),

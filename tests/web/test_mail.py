@@ -78,9 +78,14 @@ def test_drawn_people_get_their_seat_link_by_smtp_in_their_own_language(
         if person.language == "en":
             assert str(message["Subject"]).strip().startswith("You have been selected for")
             assert f"Dear {person.first_name}" in body and message["Content-Language"] == "en"
+            assert "Reply by" in body and "If you become a member:" in body
         else:
             assert str(message["Subject"]).strip().startswith("Du er trukket ud")
             assert f"Kære {person.first_name}" in body and message["Content-Language"] == "da"
+            # The offer says what a seat means: the deadline, time, compensation and contact.
+            assert "Svar senest" in body and "Hvis du bliver medlem:" in body
+            assert "Tidsforbrug: Omkring 70 timer" in body and "Honorar: Et honorar" in body
+            assert "Kontakt: Sekretariatet" in body
         languages.add(person.language)
     assert languages == {"da", "en"}
     rows = db.scalars(select(OutboxEmail).where(OutboxEmail.assembly_id == assembly.id)).all()

@@ -146,6 +146,10 @@ def test_signup_sends_a_receipt_email_and_the_receipt_shows_what_was_entered(
     assert mail is not None and mail.language == "da"
     assert "Kvittering" in mail.subject and receipt_url in mail.body
     assert mail.body.count("http://") == 1  # an absolute link that works from a mail program
+    assert "Tidsforbrug: Omkring 70 timer" in mail.body and "Honorar:" in mail.body
+    page = client.get(URL).get_data(as_text=True)  # the sign-up page says what a seat means
+    assert "Hvis du bliver medlem" in page and "Omkring 70 timer" in page
+    assert "Svarfrist for de udtrukne" in page and "borgersamling@example.org" in page
     receipt = client.get(receipt_url).get_data(as_text=True)
     for entered in ("12 34 56 78", "Trinfri adgang", "Vestergade 3, 2. th", "Lejebolig"):
         assert entered in receipt, entered
@@ -208,3 +212,17 @@ def test_progress_and_feasibility_messages_are_translated_at_display(app: Flask)
             "Tjekker, at kvoterne kan opfyldes"
         )
         assert labels.public_label("Udkast 2") == "Udkast 2"
+
+
+def test_the_seat_offer_says_by_when_to_answer_and_what_a_seat_means(
+    client: FlaskClient, db: Any
+) -> None:
+    from portal.models import Assembly, RegistrantStatus
+
+    assembly = db.scalar(select(Assembly).where(Assembly.slug == "baeredygtigt-forbrug"))
+    person = db.scalar(select(Registrant).where(Registrant.assembly_id == assembly.id).limit(1))
+    person.status = RegistrantStatus.DRAWN
+    db.commit()
+    page = client.get(f"/seat/{person.token}").get_data(as_text=True)
+    assert "Svar senest" in page and "Hvis du bliver medlem" in page
+    assert "Omkring 70 timer" in page and "Et honorar pr. weekend" in page
