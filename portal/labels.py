@@ -15,10 +15,34 @@ from .models import (
     ImplementationStatus,
     MaterialKind,
     MemberStatus,
+    OrganisationKind,
     PhaseKind,
     RecommendationStatus,
+    RegistrantStatus,
+    Role,
     SupportLevel,
 )
+
+# People: staff roles, organisations, sign-up states.
+ROLE = {
+    Role.ADMIN: _l("Administrator"),
+    Role.SECRETARIAT: _l("Sekretariat"),
+    Role.COUNCIL: _l("Politiker / forvaltning"),
+}
+
+ORGANISATION_KIND = {
+    OrganisationKind.LOKALUDVALG: _l("Lokaludvalg"),
+    OrganisationKind.ASSOCIATION: _l("Forening"),
+    OrganisationKind.OTHER: _l("Anden organisation"),
+}
+
+REGISTRANT_STATUS = {
+    RegistrantStatus.REGISTERED: _l("Tilmeldt"),
+    RegistrantStatus.WITHDRAWN: _l("Trukket tilbage"),
+    RegistrantStatus.DRAWN: _l("Trukket ud, venter på svar"),
+    RegistrantStatus.CONFIRMED: _l("Har taget pladsen"),
+    RegistrantStatus.DECLINED: _l("Har takket nej"),
+}
 
 PHASE = {
     PhaseKind.RECRUITMENT: _l("Rekruttering"),

@@ -99,6 +99,7 @@ def init_app(app: Flask) -> None:
         is_staff=is_staff,
         page_lang=current_language,  # for macros, which do not see the page's context
         labels=labels,
+        Role=Role,  # templates and imported macros check roles by name
         url_with=url_with,
         csrf_token=generate_csrf,
         today=today,

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask.blueprints import BlueprintSetupState
 from flask_login import login_required
 
 from ..auth import current_account
 from ..db import get_session
-from ..models import Role
-from ..people import labels as people_labels
 from ..people import mypage
 from ..views import today
 
 bp = Blueprint("mypage", __name__)
-
-
-@bp.record_once
-def _template_globals(state: BlueprintSetupState) -> None:
-    """People's labels and the roles, for every template and imported macro."""
-    state.app.jinja_env.globals.update(people_labels=people_labels, Role=Role)
 
 
 @bp.get("/mine")
