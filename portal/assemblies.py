@@ -9,7 +9,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from sqlalchemy import ScalarSelect, Select, and_, exists, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .errors import NotFound
 from .models import (
@@ -17,7 +17,7 @@ from .models import (
     AssemblyStatus,
     Comment,
     CommentStatus,
-    CommitteeInput,
+    ConsultationResponse,
     Member,
     MemberStatus,
     MinorityStatement,
@@ -206,7 +206,7 @@ class RecommendationView:
     recommendation: Recommendation
     support: SupportCounts
     comments: list[Comment]
-    committee_inputs: list[CommitteeInput]
+    responses: list[ConsultationResponse]
 
 
 def get_recommendation(session: Session, assembly: Assembly, number: int) -> RecommendationView:
@@ -216,13 +216,21 @@ def get_recommendation(session: Session, assembly: Assembly, number: int) -> Rec
         raise NotFound(f"{assembly.slug}/{number}")
     comments = session.scalars(
         select(Comment)
-        .where(Comment.recommendation_id == rec.id, Comment.status == CommentStatus.VISIBLE)
+        .where(
+            Comment.recommendation_id == rec.id,
+            Comment.status == CommentStatus.VISIBLE,
+            Comment.parent_id.is_(None),
+        )
         .order_by(Comment.created_at)
     ).all()
     inputs = session.scalars(
-        select(CommitteeInput)
-        .where(CommitteeInput.recommendation_id == rec.id)
-        .order_by(CommitteeInput.created_at)
+        select(ConsultationResponse)
+        .where(
+            ConsultationResponse.recommendation_id == rec.id,
+            ConsultationResponse.status == CommentStatus.VISIBLE,
+        )
+        .options(joinedload(ConsultationResponse.organisation))
+        .order_by(ConsultationResponse.created_at)
     ).all()
     return RecommendationView(
         rec, support_counts(session, [rec])[rec.id], list(comments), list(inputs)

@@ -3,21 +3,34 @@
 from .accounts import UNUSABLE_PASSWORD, LoginAttempt, User
 from .assemblies import Assembly, Material, Meeting, Member, Phase
 from .base import Base, utcnow
+from .consultation import (
+    Comment,
+    CommentEdit,
+    ConsultationResponse,
+    Disposition,
+    ModerationEvent,
+    Report,
+)
 from .enums import (
     AnswerStatus,
     AssemblyStatus,
     ChosenBy,
     CommentStatus,
     DisplayConsent,
+    DispositionKind,
+    DispositionState,
     ImplementationStatus,
     MaterialKind,
     MemberStatus,
+    ModerationAction,
+    ModerationReason,
     PhaseKind,
     RecommendationStatus,
+    ResponsePosition,
     Role,
     SupportLevel,
 )
-from .participation import AuditEvent, Comment, CommitteeInput, CouncilAnswer
+from .participation import AuditEvent, CouncilAnswer
 from .people import (
     Body,
     BodyMembership,
@@ -87,7 +100,16 @@ __all__ = [
     "ChosenBy",
     "Comment",
     "CommentStatus",
-    "CommitteeInput",
+    "CommentEdit",
+    "ConsultationResponse",
+    "Disposition",
+    "DispositionKind",
+    "DispositionState",
+    "ModerationAction",
+    "ModerationEvent",
+    "ModerationReason",
+    "Report",
+    "ResponsePosition",
     "CouncilAnswer",
     "DisplayConsent",
     "GroupMembership",

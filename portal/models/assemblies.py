@@ -63,6 +63,8 @@ class Assembly(Base):
     draw_on: Mapped[date | None]  # when the draw is
     reply_by: Mapped[date | None]  # drawn people answer by this date
     illustrative_note: Mapped[str | None] = mapped_column(Text)  # shown when texts are examples
+    # Public input waits for a moderator before it is shown.
+    premoderation: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

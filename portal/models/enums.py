@@ -74,6 +74,51 @@ class SupportLevel(StrEnum):
 class CommentStatus(StrEnum):
     VISIBLE = "visible"
     HIDDEN = "hidden"  # moderated away; kept for the record
+    PENDING = "pending"  # waiting for a moderator (pre-moderated assemblies)
+
+
+class ResponsePosition(StrEnum):
+    """An organisation's position in its consultation response (høringssvar)."""
+
+    SUPPORTS = "supports"
+    SUPPORTS_WITH_CHANGES = "supports_with_changes"
+    OPPOSES = "opposes"
+    OTHER = "other"
+
+
+class ModerationReason(StrEnum):
+    """The short list of public reasons for hiding input (free text may add to it)."""
+
+    PERSONAL_ATTACK = "personal_attack"  # insulting or harassing
+    PERSONAL_DATA = "personal_data"  # reveals someone's personal data
+    DISCRIMINATION = "discrimination"
+    SPAM = "spam"  # advertising or repeated posts
+    OFF_TOPIC = "off_topic"
+    ILLEGAL = "illegal"
+
+
+class ModerationAction(StrEnum):
+    HIDE = "hide"
+    RESTORE = "restore"  # shown again (e.g. after an appeal)
+    APPROVE = "approve"  # a pre-moderated input released
+    KEEP = "keep"  # a report dismissed
+    APPEAL = "appeal"  # the author's one appeal
+    REJECT_APPEAL = "reject_appeal"
+
+
+class DispositionKind(StrEnum):
+    """What happened to a piece of input (the response ledger)."""
+
+    ADOPTED = "adopted"  # indarbejdet
+    PARTLY_ADOPTED = "partly_adopted"  # delvist indarbejdet
+    NOT_ADOPTED = "not_adopted"  # ikke indarbejdet
+    OUTSIDE_REMIT = "outside_remit"  # uden for rammen
+    NOTED = "noted"  # taget til efterretning
+
+
+class DispositionState(StrEnum):
+    PROPOSED = "proposed"  # a member's suggestion, not public
+    RECORDED = "recorded"  # the facilitator's decision, public
 
 
 class AnswerStatus(StrEnum):

@@ -13,6 +13,8 @@ from ..models import (
     Assembly,
     Comment,
     CouncilAnswer,
+    Disposition,
+    DispositionState,
     Member,
     MemberStatus,
     Organisation,
@@ -164,7 +166,15 @@ def secretariat_todos(session: Session) -> list[ToDo]:
         for a, n in session.execute(
             select(Recommendation.assembly_id, func.count(Comment.id))
             .join(Comment, Comment.recommendation_id == Recommendation.id)
-            .where(Comment.outcome.is_(None))
+            .where(
+                Comment.parent_id.is_(None),
+                ~select(Disposition.id)
+                .where(
+                    Disposition.comment_id == Comment.id,
+                    Disposition.state == DispositionState.RECORDED,
+                )
+                .exists(),
+            )
             .group_by(Recommendation.assembly_id)
         ).all()
     }

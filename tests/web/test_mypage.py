@@ -48,7 +48,7 @@ def test_a_member_sees_their_assembly_drafts_and_threads(login_as) -> None:  # t
 def test_the_secretariat_sees_what_needs_doing(login_as, db: Session) -> None:  # type: ignore[no-untyped-def]
     rec = db.scalars(select(Recommendation).order_by(Recommendation.id)).first()
     assert rec is not None
-    db.add(Comment(recommendation_id=rec.id, text="Godt forslag"))
+    db.add(Comment(recommendation_id=rec.id, revision_id=rec.revisions[-1].id, text="Godt forslag"))
     db.commit()
     html = login_as("secretariat").get("/mine").get_data(as_text=True)
     assert "Det skal sekretariatet gøre" in html
