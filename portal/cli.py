@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
@@ -54,6 +56,63 @@ def register_cli(app: Flask) -> None:
                     click.echo(f"Blanked the contact data of {count} members of {slug}.")
             except Invalid as invalid:
                 raise click.ClickException(str(invalid)) from invalid
+
+    @app.cli.command("backup")
+    @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(directory: Path) -> None:
+        """Back up the database, uploads and job queue into DIRECTORY (new or empty)."""
+        from datetime import UTC, datetime
+
+        from . import backup
+
+        config = current_app.config
+        try:
+            manifest = backup.backup(
+                current_app.extensions["engine"],
+                config["UPLOAD_DIR"],
+                str(config["QUEUE_URL"]),
+                directory,
+                datetime.now(UTC),
+            )
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(
+            f"Backed up the {manifest.database} database, {len(manifest.uploads)} uploaded "
+            f"files and the queue ({manifest.queue}) into {directory}."
+        )
+        if manifest.missing_uploads:
+            click.echo(
+                f"Warning: {len(manifest.missing_uploads)} files named in the database were "
+                "deleted while the backup ran (listed in manifest.json).",
+                err=True,
+            )
+
+    @app.cli.command("restore")
+    @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="The portal and the consumer are stopped: go ahead.")
+    def restore_command(directory: Path, yes: bool) -> None:
+        """Restore a backup made by `flask backup` (stop the portal and the consumer first)."""
+        from datetime import UTC, datetime
+
+        from . import backup
+
+        if not yes:
+            raise click.ClickException(
+                "Stop the portal and the consumer, then run again with --yes. What is replaced "
+                "is kept beside it as *.before-restore-<time>."
+            )
+        config = current_app.config
+        try:
+            manifest = backup.restore(
+                directory,
+                current_app.extensions["engine"],
+                config["UPLOAD_DIR"],
+                str(config["QUEUE_URL"]),
+                datetime.now(UTC),
+            )
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Restored the backup of {manifest.created_at} from {directory}.")
 
     @app.cli.command("run-consumer")
     @click.option("--workers", type=int, default=None, help="Worker threads (QUEUE_WORKERS).")

@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_URL": "",
     "MAIL_FROM": "Samling <noreply@samling.invalid>",
     "MAIL_MAX_ATTEMPTS": 5,
+    # An e-mail claimed by a worker this long ago without a result is sent again (the worker died).
+    "MAIL_STUCK_SECONDS": 600,
     "BASE_URL": "http://127.0.0.1:5000",  # links in e-mails (never the request's Host header)
     "OUTBOX_RETENTION_DAYS": 30,  # sent e-mails' addresses and bodies are blanked after this
     "SESSION_COOKIE_SECURE": False,  # True when served over https: cookies get the __Host- prefix
@@ -56,6 +58,7 @@ _TYPES: dict[str, type] = {
     "QUEUE_WORKERS": int,
     "DRAW_HEARTBEAT_TIMEOUT": int,
     "MAIL_MAX_ATTEMPTS": int,
+    "MAIL_STUCK_SECONDS": int,
     "OUTBOX_RETENTION_DAYS": int,
     "SESSION_COOKIE_SECURE": bool,
     "PAGE_SIZE": int,

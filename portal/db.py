@@ -25,12 +25,23 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BEGIN = "sqlite_begin"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 15000
+# How long a request waits for one of the pool's connections (5 kept, 10 more at peaks) before it
+# is answered 503. SQLAlchemy's 30 s were too short for a burst of hundreds of simultaneous
+# requests on a threaded server on a loaded machine: requests that would have been served a few
+# seconds later got a 503 (a sign-up burst in tests/concurrency/test_live_server.py did).
+POOL_TIMEOUT_SECONDS = 90
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; on SQLite turn on foreign keys (or cascades silently do nothing)."""
+    in_memory = url.startswith("sqlite") and (":memory:" in url or url == "sqlite://")
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
+    if not in_memory:  # a pooled database (an in-memory SQLite database has no queue pool)
+        kwargs.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
+    # Test a pooled connection before handing it out: after the database was unreachable (or
+    # restarted) the pool's old connections are dead, and the portal recovers by itself.
+    kwargs.setdefault("pool_pre_ping", True)
     # Never put SQL parameters (e-mails, names, form values) into error messages and logs.
     kwargs.setdefault("hide_parameters", True)
     engine = create_engine(url, **kwargs)

@@ -181,8 +181,9 @@ def sweep_outbox() -> None:
     """Every minute: deliver queued rows whose job was lost or whose retry is due."""
     from . import mail
 
+    stuck_after = timedelta(seconds=int(current_app.config["MAIL_STUCK_SECONDS"]))
     with session() as s:
-        due = mail.due_for_delivery(s, clock())
+        due = mail.due_for_delivery(s, clock(), stuck_after)
     for outbox_id in due:
         enqueue("deliver_email", outbox_id)
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -32,7 +32,9 @@ from .models import OutboxEmail, OutboxStatus
 log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8 … minutes (doubling) until MAIL_MAX_ATTEMPTS
-STUCK_SENDING = timedelta(minutes=10)  # a claim older than this belonged to a worker that died
+# A claim older than this belonged to a worker that died (MAIL_STUCK_SECONDS; longer than any
+# SMTP conversation, whose timeout is 30 s by default).
+STUCK_SENDING = timedelta(minutes=10)
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -92,6 +94,14 @@ def in_language(language: str) -> Iterator[None]:
         yield
 
 
+def message_id(mail: OutboxEmail, sender: str) -> str:
+    """The same Message-ID every time one outbox row is sent: should a row be sent twice (the
+    worker died after the server took it, before it was marked sent), mail programs see one
+    message twice and can drop the copy."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "samling.invalid"
+    return f"<outbox-{mail.id}.{int(mail.created_at.timestamp())}@{domain}>"
+
+
 def send(settings: SmtpSettings, sender: str, mail: OutboxEmail) -> None:
     """Hand one message to the SMTP server (STARTTLS and login when configured)."""
     message = EmailMessage()
@@ -99,7 +109,7 @@ def send(settings: SmtpSettings, sender: str, mail: OutboxEmail) -> None:
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(mail.created_at)
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{mail.id}")
+    message["Message-ID"] = message_id(mail, sender)
     message.set_content(mail.body)
     message["Content-Language"] = mail.language  # after set_content, which clears Content-*
     context = ssl.create_default_context()
@@ -243,13 +253,20 @@ def deliver(
     return None
 
 
-def due_for_delivery(session: Session, now: datetime) -> list[int]:
-    """Rows to (re)deliver: queued and due, or claimed by a worker that died mid-send."""
+def due_for_delivery(
+    session: Session, now: datetime, stuck_after: timedelta = STUCK_SENDING
+) -> list[int]:
+    """Rows to (re)deliver: queued and due, or claimed by a worker that died mid-send.
+
+    A row claimed longer than `stuck_after` ago is queued again: it is delivered at least once. If
+    the worker died after the SMTP server accepted the message but before the row was marked
+    sent, it goes out a second time (with the same Message-ID); see docs/operations.md.
+    """
     session.execute(
         update(OutboxEmail)
         .where(
             OutboxEmail.status == OutboxStatus.SENDING,
-            OutboxEmail.next_attempt_at < now - STUCK_SENDING,
+            OutboxEmail.next_attempt_at < now - stuck_after,
         )
         .values(status=OutboxStatus.QUEUED)
         .execution_options(synchronize_session=False)

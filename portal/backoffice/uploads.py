@@ -6,6 +6,8 @@ sanitised. See docs/adr/0008-upload-type-by-content.md.
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import re
 import secrets
@@ -19,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import Invalid
 
+log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt
 ODF_TYPES = {
@@ -108,11 +111,44 @@ def safe_filename(name: str, extension: str) -> str:
     return f"{base}.{extension}"
 
 
+class NotStored(Invalid):
+    """The server could not write the file (disk full, I/O error): nothing was kept; try later."""
+
+    status = 507  # Insufficient Storage: the request was fine, the server had no room for it
+
+
+def _write(out: IO[bytes], chunk: bytes) -> None:
+    """Append one chunk to the file being received (where a full disk shows first)."""
+    out.write(chunk)
+
+
+def _sync(out: IO[bytes]) -> None:
+    """Put the whole file on disk before it is used (a full disk may show only here)."""
+    out.flush()
+    os.fsync(out.fileno())
+
+
+def _not_stored(error: OSError) -> NotStored:
+    log.error("upload not stored: %s", errno.errorcode.get(error.errno or 0, type(error).__name__))
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        message = _l(
+            "Der er ikke plads til filen på serveren lige nu, så intet er gemt. "
+            "Prøv igen senere, eller kontakt den tekniske drift."
+        )
+    else:
+        message = _l(
+            "Filen kunne ikke gemmes på serveren, så intet er gemt. "
+            "Prøv igen senere, eller kontakt den tekniske drift."
+        )
+    return NotStored({"file": str(message)})
+
+
 def store_upload(
     stream: IO[bytes], claimed_name: str, upload_dir: str | Path, max_bytes: int
 ) -> tuple[str, Detected, int]:
     """Write the upload under a random name; refuse (leaving nothing behind) if too big or of a
-    type not allowed. Returns (stored name, detected type, size)."""
+    type not allowed, or when the disk is full (NotStored). Returns (stored name, detected type,
+    size). The file is synced to disk before it gets its final name."""
     directory = Path(upload_dir)
     directory.mkdir(parents=True, exist_ok=True)
     partial = directory / f".incoming-{secrets.token_hex(16)}"
@@ -129,7 +165,8 @@ def store_upload(
                             )
                         }
                     )
-                out.write(chunk)
+                _write(out, chunk)
+            _sync(out)
         if size == 0:
             raise Invalid({"file": str(_l("Filen er tom."))})
         detected = detect(partial, claimed_name)
@@ -147,6 +184,8 @@ def store_upload(
         stored = f"{secrets.token_hex(16)}.{detected.extension}"
         partial.rename(directory / stored)
         return stored, detected, size
+    except OSError as error:
+        raise _not_stored(error) from error
     finally:
         partial.unlink(missing_ok=True)
 

@@ -41,6 +41,7 @@ from portal.models import (
 )
 from portal.recruitment import draw_runs, draws
 from tests.conftest import NOW, TEST_DB_ENV
+from tests.smtp_server import smtp_server
 
 TINY_QUOTAS = {"Køn": [("Kvinde", 0.5, 1.0), ("Mand", 0.5, 1.0)]}
 
@@ -101,12 +102,21 @@ def fresh(tmp_path: Path) -> Iterator[dict[str, Any]]:
         admin.dispose()
 
 
-def _consumer(config: dict[str, Any]) -> subprocess.Popen[str]:
+def _consumer(
+    config: dict[str, Any], fault: str = "", marker: Path | None = None, **settings: str
+) -> subprocess.Popen[str]:
+    """The real consumer (`flask run-consumer`) as a process of its own; with `fault`, one worker
+    that hangs at that point (tests/faults/fault_consumer.py). `settings` become PORTAL_* vars."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
     env.update(PORTAL_DATABASE_URL=config["DATABASE_URL"], PORTAL_QUEUE_URL=config["QUEUE_URL"])
+    env.update({f"PORTAL_{key}": value for key, value in settings.items()})
     flask = str(Path(sys.executable).parent / "flask")
+    command = [flask, "--app", "wsgi", "run-consumer", "--workers", "2"]
+    if fault:
+        env.update(SAMLING_FAULT=fault, SAMLING_FAULT_MARKER=str(marker))
+        command = [sys.executable, "-m", "tests.faults.fault_consumer"]
     return subprocess.Popen(
-        [flask, "--app", "wsgi", "run-consumer", "--workers", "2"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -185,6 +195,142 @@ def test_a_real_consumer_computes_a_draw_queued_before_the_web_process_restarted
         assembly = session.scalar(select(Assembly).where(Assembly.slug == "doed"))
         assert actor is not None and assembly is not None
         assert draws.start_draw(session, assembly, actor, now).status == RunStatus.RUNNING
+
+
+def _kill_when_hung(process: subprocess.Popen[str], marker: Path, bound: float = 120.0) -> str:
+    """SIGKILL the consumer once its worker reached the fault (a bound, not a timing assertion)."""
+    deadline = time.monotonic() + bound
+    while not marker.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            output, _ = process.communicate(timeout=30)
+            raise AssertionError(f"the consumer never reached the fault:\n{output}")
+        time.sleep(0.1)
+    process.kill()  # kill -9: no cleanup, no finally blocks, the heartbeat thread dies too
+    output, _ = process.communicate(timeout=30)
+    return output
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+    return output
+
+
+@pytest.mark.slow
+def test_a_consumer_killed_during_a_draw_leaves_no_partial_panel(
+    fresh: dict[str, Any], tmp_path: Path
+) -> None:
+    web = fresh["app"]
+    make_session = web.extensions["sessionmaker"]
+    now = datetime.now(UTC)
+    with web.app_context(), make_session() as session:
+        actor = session.get(User, fresh["actor_id"])
+        assert actor is not None
+        assembly = _tiny(session, "draebt", now.date())
+        run_id, assembly_id = draws.start_draw(session, assembly, actor, now).id, assembly.id
+        jobs.enqueue("compute_lottery", run_id)
+    marker = tmp_path / "hung"
+    killed = _consumer(fresh["config"], "draw", marker, DRAW_HEARTBEAT_TIMEOUT="2")
+    _kill_when_hung(killed, marker)
+
+    def drawn_and_mails() -> tuple[int, int]:
+        with make_session() as session:
+            drawn = session.scalar(
+                select(func.count())
+                .select_from(Registrant)
+                .where(
+                    Registrant.assembly_id == assembly_id,
+                    Registrant.status == RegistrantStatus.DRAWN,
+                )
+            )
+            mails = session.scalar(select(func.count()).select_from(OutboxEmail))
+        return int(drawn or 0), int(mails or 0)
+
+    with make_session() as session:  # killed mid-way: claimed, under way, nothing published
+        run = session.get(SelectionRun, run_id)
+        assert run is not None and run.status == RunStatus.RUNNING
+        assert run.heartbeat_at is not None and 0 < run.progress < 1
+        assert run.lottery is None and run.fingerprint is None and run.result is None
+        last_beat = run.heartbeat_at
+    assert drawn_and_mails() == (0, 0)
+    # Once the dead worker's last heartbeat is older than the timeout, a new consumer fails the
+    # run at its start; the secretariat starts the draw again and it completes.
+    time.sleep(max(0.0, 3 - (datetime.now(UTC) - last_beat).total_seconds()))
+    consumer = _consumer(fresh["config"], DRAW_HEARTBEAT_TIMEOUT="2")
+    try:
+        failed = _wait_for(web, run_id, bound=60)
+        with web.app_context(), make_session() as session:
+            actor = session.get(User, fresh["actor_id"])
+            assembly = session.get(Assembly, assembly_id)
+            assert actor is not None and assembly is not None
+            again = draws.start_draw(session, assembly, actor, datetime.now(UTC)).id
+            jobs.enqueue("compute_lottery", again)
+        ready = _wait_for(web, again)
+    finally:
+        output = _stop(consumer)
+    assert failed.status == RunStatus.FAILED and "heartbeat" in failed.message, output
+    assert failed.lottery is None and failed.fingerprint is None
+    assert drawn_and_mails() == (0, 0)  # still no panel, no letters
+    assert ready.status == RunStatus.READY, (ready.message, output)
+    with web.app_context(), make_session() as session:
+        run = session.get(SelectionRun, again)
+        me = session.get(User, fresh["actor_id"])
+        assert run is not None and me is not None
+        draws.enter_seed(session, run, "3 1 4", me, datetime.now(UTC), link_for=lambda t: t)
+    assert drawn_and_mails() == (4, 4)  # the whole panel, at once
+
+
+BATCH = 12
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["before-send", "after-send"])
+def test_a_consumer_killed_in_an_email_batch_loses_nothing(
+    fresh: dict[str, Any], tmp_path: Path, moment: str
+) -> None:
+    """Killed with the 5th e-mail claimed: after a restart every e-mail is delivered. Killed before
+    the SMTP server took it, each is sent exactly once; killed after the server took it but before
+    it was marked sent (a window of milliseconds), that one e-mail goes out twice with the same
+    Message-ID: delivery is at least once (docs/operations.md)."""
+    web = fresh["app"]
+    make_session = web.extensions["sessionmaker"]
+    with smtp_server() as (smtp_url, inbox):
+        with web.app_context(), make_session() as session:
+            for i in range(BATCH):
+                session.add(
+                    OutboxEmail(to=f"batch{i}@example.org", subject=f"Besked {i}", body="Tekst")
+                )
+            session.commit()  # their delivery jobs wait in the queue file
+        marker = tmp_path / "hung"
+        killed = _consumer(fresh["config"], f"mail-{moment}:5", marker, SMTP_URL=smtp_url)
+        _kill_when_hung(killed, marker)
+        with make_session() as session:
+            rows = session.execute(select(OutboxEmail.to, OutboxEmail.status)).all()
+        at_kill = [str(status) for _, status in rows]
+        claimed = [to for to, status in rows if str(status) == "sending"]
+        received_at_kill = len(inbox.messages)
+        time.sleep(1.5)  # the claim of the killed worker is older than MAIL_STUCK_SECONDS=1
+        consumer = _consumer(fresh["config"], SMTP_URL=smtp_url, MAIL_STUCK_SECONDS="1")
+        try:
+            statuses = _wait_for_mail(web)
+        finally:
+            output = _stop(consumer)
+        recipients = sorted(inbox.recipients)
+        ids = {m["To"]: [] for m in inbox.messages}  # type: dict[str, list[str]]
+        for message in inbox.messages:
+            ids[message["To"]].append(message["Message-ID"])
+    assert sorted(at_kill) == ["queued"] * (BATCH - 5) + ["sending"] + ["sent"] * 4
+    assert received_at_kill == (4 if moment == "before-send" else 5)
+    assert statuses == ["sent"] * BATCH, output  # nothing lost
+    everyone = sorted(f"batch{i}@example.org" for i in range(BATCH))
+    if moment == "before-send":
+        assert recipients == everyone  # each exactly once
+    else:
+        assert sorted(set(recipients)) == everyone
+        twice = [address for address in set(recipients) if recipients.count(address) > 1]
+        assert twice == claimed and len(recipients) == BATCH + 1  # the one in the window
+        assert len(set(ids[claimed[0]])) == 1  # the copy carries the same Message-ID
 
 
 def test_two_concurrent_seeds_draw_one_panel_and_send_one_set_of_emails(
