@@ -34,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         mypage,
         participate,
         public,
+        residents,
         secretariat,
         secretariat_people,
     )
@@ -61,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(secretariat_people.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(mypage.bp)
+    app.register_blueprint(residents.bp)
     errors.init_app(app)
     register_cli(app)
     return app

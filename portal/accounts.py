@@ -1,23 +1,106 @@
-"""Accounts: log in with limits per account and per address, change password, end sessions."""
+"""Accounts: log in (throttled, never locked), server-side sessions, change password, end sessions.
+
+ADR 0102: failed logins slow down further guesses (doubling delays per e-mail and address, per
+device, per account and per address) instead of locking anyone out; a browser that logged in to an
+account before (its signed device cookie) is judged only by its own failures, so an attacker can
+slow guessing down but cannot keep the owner out. Every answer is the same whether or not the
+account exists, and takes about as long (an unknown address is checked against a dummy hash).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from .errors import Invalid, LoginRefused
-from .models import LoginAttempt, Role, User
+from .models import LoginAttempt, LoginSession, Role, User
 from .numbers import parse_int
 from .passwords import hash_password, password_problem, verify_password
 
 WRONG = _l("E-mail eller adgangskode er forkert.")
+SESSION_DAYS = 30  # a login session older than this has ended, whatever the browser keeps
+DEVICE_SALT = "samling.device"
 
 
 def get_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How many failures are free before each further try must wait (1 s, 2 s, 4 s … up to the
+    window), per e-mail and address (or per known device), per account and per address."""
+
+    free_failures: int = 5
+    free_per_account: int = 20
+    free_per_address: int = 20
+    window_minutes: int = 15
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(minutes=self.window_minutes)
+
+    def delay(self, failures: int, free: int) -> timedelta:
+        """The wait after `failures` failures of one kind: none while free, then doubling."""
+        if failures < free:
+            return timedelta(0)
+        return min(timedelta(seconds=2 ** min(failures - free, 30)), self.window)
+
+
+@cache
+def _dummy_hash(kind: str) -> str:
+    """A hash of the same kind as real ones, checked for unknown accounts (equal timing)."""
+    return hash_password(secrets.token_urlsafe(16), kind)
+
+
+def _wait(
+    session: Session, email: str, address: str, device: str, now: datetime, limits: LoginLimits
+) -> timedelta:
+    """How long this e-mail must still wait from this address or device (zero: go ahead)."""
+    keys: list[tuple[ColumnElement[bool], int]]
+    if device:
+        keys = [
+            (and_(LoginAttempt.device == device, LoginAttempt.email == email), limits.free_failures)
+        ]
+    else:
+        unknown = LoginAttempt.device == ""
+        keys = [
+            (
+                and_(unknown, LoginAttempt.address == address, LoginAttempt.email == email),
+                limits.free_failures,
+            ),
+            (and_(unknown, LoginAttempt.email == email), limits.free_per_account),
+            (and_(unknown, LoginAttempt.address == address), limits.free_per_address),
+        ]
+    longest = timedelta(0)
+    for condition, free in keys:
+        count, latest = session.execute(
+            select(func.count(), func.max(LoginAttempt.created_at)).where(condition)
+        ).one()
+        if count and latest is not None:
+            longest = max(longest, latest + limits.delay(count, free) - now)
+    return longest
+
+
+def _throttled(wait: timedelta) -> LoginRefused:
+    seconds = max(1, int(wait.total_seconds() + 0.999))
+    return LoginRefused(
+        str(
+            _l(
+                "For mange forkerte forsøg. Vent %(s)d sekunder, og prøv igen.",
+                s=seconds,
+            )
+        )
+    )
 
 
 def authenticate(
@@ -27,14 +110,16 @@ def authenticate(
     address: str,
     now: datetime,
     *,
-    max_failures: int = 5,
-    lock_minutes: int = 15,
-    max_per_address: int = 20,
+    limits: LoginLimits | None = None,
+    device: tuple[int, str] | None = None,
+    hash_kind: str = "argon2id",
 ) -> User:
-    """Return the user for a correct password, unless the account or the address is locked out.
+    """Return the user for a correct password, unless this e-mail must wait (throttled).
 
-    An empty field is not a wrong password: it is asked for, and not counted as a failure.
+    `device` is the (user id, device id) of a valid device cookie; it counts only for its own
+    account. An empty field is asked for and not counted as a failure.
     """
+    limits = limits or LoginLimits()
     missing: dict[str, str] = {}
     if not email.strip():
         missing["email"] = str(_l("Skriv din e-mailadresse."))
@@ -42,47 +127,102 @@ def authenticate(
         missing["password"] = str(_l("Skriv din adgangskode."))
     if missing:
         raise Invalid(missing)
-    window_start = now - timedelta(minutes=lock_minutes)
-    session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < window_start))
-    from_address = session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.address == address)
-    )
-    if (from_address or 0) >= max_per_address:
+    typed = email.strip().lower()[:254]
+    session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - limits.window))
+    user = get_user_by_email(session, typed)
+    known_device = device[1][:64] if device and user is not None and device[0] == user.id else ""
+    wait = _wait(session, typed, address, known_device, now, limits)
+    if wait > timedelta(0):
         session.commit()
-        raise LoginRefused(
-            str(
-                _l(
-                    "For mange forsøg fra din adresse. Vent %(m)d minutter, og prøv igen.",
-                    m=lock_minutes,
-                )
-            )
-        )
-    user = get_user_by_email(session, email)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        session.commit()
-        raise LoginRefused(
-            str(
-                _l(
-                    "Kontoen er midlertidigt låst efter for mange forkerte forsøg. Prøv igen om %(m)d minutter.",
-                    m=lock_minutes,
-                )
-            )
-        )
-    if user is None or not user.active or not verify_password(user.password_hash, password):
-        session.add(
-            LoginAttempt(address=address, email=email.strip().lower()[:254], created_at=now)
-        )
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= max_failures:
-                user.locked_until = now + timedelta(minutes=lock_minutes)
-                user.failed_logins = 0
+        raise _throttled(wait)
+    usable = user is not None and user.active and user.has_password
+    stored = user.password_hash if user is not None and usable else _dummy_hash(hash_kind)
+    if not (verify_password(stored, password) and usable):
+        session.add(LoginAttempt(address=address, email=typed, device=known_device, created_at=now))
         session.commit()
         raise LoginRefused(str(WRONG))
-    user.failed_logins = 0
-    user.locked_until = None
+    assert user is not None
+    mine = LoginAttempt.device == known_device if known_device else LoginAttempt.address == address
+    session.execute(delete(LoginAttempt).where(LoginAttempt.email == typed, mine))
     user.last_login_at = now
     session.commit()
+    return user
+
+
+def device_token(secret: str, user: User, device_id: str = "") -> str:
+    """A signed device cookie: this browser logged in to this account (ADR 0102)."""
+    payload = {"u": user.id, "d": device_id or secrets.token_urlsafe(16)}
+    return URLSafeSerializer(secret, salt=DEVICE_SALT).dumps(payload)
+
+
+def read_device_token(secret: str, raw: str) -> tuple[int, str] | None:
+    """The (user id, device id) of a genuine device cookie, else None."""
+    if not raw:
+        return None
+    try:
+        payload = URLSafeSerializer(secret, salt=DEVICE_SALT).loads(raw)
+        return int(payload["u"]), str(payload["d"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User, now: datetime) -> str:
+    """A new server-side session for a login; returns the token the session cookie carries."""
+    token = secrets.token_urlsafe(32)
+    session.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id,
+            LoginSession.created_at < now - timedelta(days=SESSION_DAYS),
+        )
+    )
+    session.add(LoginSession(user_id=user.id, token_hash=_digest(token), created_at=now))
+    session.commit()
+    return token
+
+
+def end_session(session: Session, token: str) -> None:
+    """Log out: the session's row goes, so its cookie (or a copy of it) no longer works."""
+    if token:
+        session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
+        session.commit()
+
+
+def end_sessions_of(session: Session, user: User, keep_token: str = "") -> None:
+    """Delete the user's sessions (all, or all but the one with `keep_token`) and bump the epoch."""
+    condition = LoginSession.user_id == user.id
+    if keep_token:
+        condition = and_(condition, LoginSession.token_hash != _digest(keep_token))
+    session.execute(delete(LoginSession).where(condition))
+    user.session_epoch += 1
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Log the user out on every device (their session rows go and the epoch moves on)."""
+    end_sessions_of(session, user)
+    session.commit()
+
+
+def load_session_user(session: Session, session_id: str, token: str, now: datetime) -> User | None:
+    """The user of a session id "user:epoch" whose session token is still on the server."""
+    user_part, _, epoch_part = session_id.partition(":")
+    user_id, epoch = parse_int(user_part), parse_int(epoch_part)
+    if user_id is None or epoch is None or not token:
+        return None
+    user = session.scalar(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            LoginSession.token_hash == _digest(token),
+            LoginSession.created_at > now - timedelta(days=SESSION_DAYS),
+        )
+    )
+    if user is None or not user.active or user.session_epoch != epoch:
+        return None
     return user
 
 
@@ -120,32 +260,20 @@ def create_user(
 
 
 def change_password(
-    session: Session, user: User, current: str, new: str, *, hash_kind: str = "argon2id"
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    keep_token: str = "",
+    hash_kind: str = "argon2id",
 ) -> None:
-    """Set a new password after checking the current one; every other session ends."""
+    """Set a new password after checking the current one; every session but `keep_token`'s ends."""
     if not verify_password(user.password_hash, current):
         raise Invalid({"current_password": str(_l("Den nuværende adgangskode er forkert."))})
     problem = password_problem(new, user.email)
     if problem:
         raise Invalid({"new_password": problem})
     user.password_hash = hash_password(new, hash_kind)
-    user.session_epoch += 1
+    end_sessions_of(session, user, keep_token)
     session.commit()
-
-
-def end_all_sessions(session: Session, user: User) -> None:
-    """Log the user out on every device (their session ids stop matching)."""
-    user.session_epoch += 1
-    session.commit()
-
-
-def load_session_user(session: Session, session_id: str) -> User | None:
-    """The user of a session id "user:epoch", if the epoch is still current."""
-    user_part, _, epoch_part = session_id.partition(":")
-    user_id, epoch = parse_int(user_part), parse_int(epoch_part)
-    if user_id is None or epoch is None:
-        return None
-    user = session.get(User, user_id)
-    if user is None or not user.active or user.session_epoch != epoch:
-        return None
-    return user

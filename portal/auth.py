@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask
+from flask import session as cookie_session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
@@ -14,8 +15,10 @@ from .accounts import load_session_user
 from .db import get_session
 from .errors import Forbidden
 from .models import Role, User
+from .views import now
 
 login_manager = LoginManager()
+SESSION_TOKEN_KEY = "sid"  # the server-side session's token in the (signed) session cookie
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -28,7 +31,10 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(session_id: str) -> User | None:
-        return load_session_user(get_session(), session_id)
+        # The id alone is not enough: the login's token must still be on the server (logout
+        # deletes it), so neither a copied session cookie nor a remember cookie outlives it.
+        token = str(cookie_session.get(SESSION_TOKEN_KEY, ""))
+        return load_session_user(get_session(), session_id, token, now())
 
 
 def current_account() -> User:

@@ -20,9 +20,18 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_LOCALE": "da",
     "TIMEZONE": "Europe/Copenhagen",
     "PASSWORD_HASH": "argon2id",  # "fast" only in tests
+    # Login throttle (ADR 0102): failures that are free before each further try must wait
+    # 1, 2, 4 … seconds (at most the window), per e-mail+address (or known device), per account
+    # and per address; failures older than the window are forgotten. Nobody is ever locked out.
     "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 20,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_WINDOW_MINUTES": 15,
+    # Self-service accounts: sign-ups and reset requests per address per hour; the districts a
+    # resident may choose from at sign-up ("|"-separated; empty: no district asked).
+    "SIGNUP_LIMIT_PER_ADDRESS": 5,
+    "DISTRICTS": "Indre By|Østerbro|Nørrebro|Vesterbro/Kongens Enghave|Valby|Vanløse|"
+    "Brønshøj-Husum|Bispebjerg|Amager Øst|Amager Vest",
     "REGISTRATION_LIMIT_PER_ADDRESS": 10,
     # The job queue (portal/jobs.py): sqlite:///path (embedded, the default) or redis://host:port/db.
     "QUEUE_URL": f"sqlite:///{ROOT / 'instance' / 'queue.db'}",
@@ -51,8 +60,10 @@ DEFAULTS: dict[str, Any] = {
 # Environment variables that are read, with the type they are parsed to.
 _TYPES: dict[str, type] = {
     "LOGIN_MAX_FAILURES": int,
-    "LOGIN_LOCK_MINUTES": int,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": int,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": int,
+    "LOGIN_WINDOW_MINUTES": int,
+    "SIGNUP_LIMIT_PER_ADDRESS": int,
     "REGISTRATION_LIMIT_PER_ADDRESS": int,
     "QUEUE_IMMEDIATE": bool,
     "QUEUE_WORKERS": int,

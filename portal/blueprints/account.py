@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from .. import accounts
-from ..auth import current_account
+from ..auth import SESSION_TOKEN_KEY, current_account
 from ..db import get_session
 from ..errors import form_page
-from ..models import DisplayConsent
+from ..models import DisplayConsent, User
 from ..people import tokens
 from ..recruitment import seats
 from ..views import now
@@ -23,34 +32,78 @@ from ._util import safe_next
 bp = Blueprint("account", __name__)
 
 
+DEVICE_DAYS = 365
+
+
+def _device_cookie_name() -> str:
+    secure = bool(current_app.config["SESSION_COOKIE_SECURE"])
+    return "__Host-samling-device" if secure else "samling-device"
+
+
+def _login_limits() -> accounts.LoginLimits:
+    config = current_app.config
+    return accounts.LoginLimits(
+        free_failures=int(config["LOGIN_MAX_FAILURES"]),
+        free_per_account=int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+        free_per_address=int(config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+        window_minutes=int(config["LOGIN_WINDOW_MINUTES"]),
+    )
+
+
+def log_in(user: User) -> None:
+    """Start a server-side session for the user and put its token in the session cookie."""
+    token = accounts.start_session(get_session(), user, now())
+    session.clear()  # nothing from before the login carries over (no session fixation)
+    login_user(user)
+    session[SESSION_TOKEN_KEY] = token
+
+
+def log_out() -> None:
+    """End this browser's session on the server and forget it in the cookie."""
+    accounts.end_session(get_session(), str(session.pop(SESSION_TOKEN_KEY, "")))
+    logout_user()
+
+
 @bp.get("/login")
 def login() -> str:
-    form = {"email": "", "next": request.args.get("next", "")}
+    form = {"email": "", "next": safe_next(request.args.get("next"), "")}
     return render_template("account/login.html", errors={}, form=form)
 
 
 @bp.post("/login")
 @form_page("account/login.html")
 def create_session() -> Response:
-    config = current_app.config
+    secret = str(current_app.config["SECRET_KEY"])
+    device = accounts.read_device_token(secret, request.cookies.get(_device_cookie_name(), ""))
     user = accounts.authenticate(
         get_session(),
         request.form.get("email", ""),
         request.form.get("password", ""),
         request.remote_addr or "unknown",
         now(),
-        max_failures=config["LOGIN_MAX_FAILURES"],
-        lock_minutes=config["LOGIN_LOCK_MINUTES"],
-        max_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        limits=_login_limits(),
+        device=device,
+        hash_kind=current_app.config["PASSWORD_HASH"],
     )
-    login_user(user)
+    log_in(user)
     flash(_("Du er logget ind."), "success")
-    return redirect(safe_next(request.form.get("next"), url_for("mypage.show_mypage")))
+    response = redirect(safe_next(request.form.get("next"), url_for("mypage.show_mypage")))
+    known = device[1] if device and device[0] == user.id else ""
+    response.set_cookie(
+        _device_cookie_name(),
+        accounts.device_token(secret, user, known),
+        max_age=DEVICE_DAYS * 24 * 3600,
+        path="/",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.post("/logout")
 def logout() -> Response:
-    logout_user()
+    log_out()
     flash(_("Du er logget ud."), "success")
     return redirect(url_for("public.index"))
 
@@ -85,6 +138,7 @@ def change_password() -> Response:
         user,
         request.form.get("current_password", ""),
         request.form.get("new_password", ""),
+        keep_token=str(session.get(SESSION_TOKEN_KEY, "")),
         hash_kind=current_app.config["PASSWORD_HASH"],
     )
     login_user(user)  # this device stays logged in with the new epoch; others are out
@@ -114,7 +168,7 @@ def set_password(token: str) -> Response:
         now(),
         hash_kind=current_app.config["PASSWORD_HASH"],
     )
-    logout_user()
+    log_out()
     flash(
         _("Din adgangskode er gemt. Log ind med din e-mailadresse og den nye adgangskode."),
         "success",
@@ -126,6 +180,6 @@ def set_password(token: str) -> Response:
 @login_required
 def end_sessions() -> Response:
     accounts.end_all_sessions(get_session(), current_account())
-    logout_user()
+    log_out()
     flash(_("Du er logget ud på alle enheder."), "success")
     return redirect(url_for("account.login"))

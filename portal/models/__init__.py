@@ -64,6 +64,7 @@ from .recruitment import (
     RunStatus,
     SelectionRun,
 )
+from .sessions import LoginSession
 from .site import SiteSettings
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
@@ -115,6 +116,7 @@ __all__ = [
     "GroupMembership",
     "ImplementationStatus",
     "LoginAttempt",
+    "LoginSession",
     "Material",
     "MaterialKind",
     "Meeting",

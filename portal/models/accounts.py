@@ -23,9 +23,15 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     # Bumped to end every session of this user on every device (flask-login's alternative id).
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # No longer used for a lock-out (ADR 0102: logins are throttled, never locked); kept for now.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # When the person proved the address is theirs (a signup link, or a set-password link);
+    # "verified" means exactly this, never proof of residence. Unverified accounts cannot post.
+    email_verified_at: Mapped[datetime | None]
+    # Optional, chosen by residents at sign-up from the configured list (portal/people/residents.py).
+    district: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -83,11 +89,13 @@ Index("uq_user_email_lower", func.lower(User.email), unique=True)
 
 
 class LoginAttempt(Base):
-    """A failed login from an address, counted for the per-address limit (pruned as it ages)."""
+    """A failed login: from an address, for an e-mail address as typed, and from a known device
+    (or "") — counted by the throttle of ADR 0102 and pruned as it ages."""
 
     __tablename__ = "login_attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
-    email: Mapped[str] = mapped_column(String(254))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    device: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

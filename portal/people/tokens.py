@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..accounts import end_sessions_of
 from ..errors import Invalid
 from ..models import User
 from ..passwords import hash_password, password_problem
@@ -77,14 +78,16 @@ def set_password_with_token(
     *,
     hash_kind: str = "argon2id",
 ) -> User:
-    """Set the password of a valid link's user; the link (and every session) ends with it."""
+    """Set the password of a valid link's user; the link (and every session) ends with it, and
+    the e-mail address counts as verified (the link was opened from it)."""
     user = user_for_token(session, settings, token, now)
     problem = password_problem(password, user.email)
     if problem:
         raise Invalid({"password": problem})
     user.password_hash = hash_password(password, hash_kind)
-    user.session_epoch += 1
-    user.failed_logins, user.locked_until = 0, None
+    end_sessions_of(session, user)
+    if user.email_verified_at is None:  # the link reached them: the address is theirs
+        user.email_verified_at = now
     audit.record(session, "account.password_set", user.email, now, actor=user)
     session.commit()
     return user
