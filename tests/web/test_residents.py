@@ -306,7 +306,13 @@ def _comment(store: Session, email: str, text: str) -> int:
     user = _user(store, email)
     rec = store.scalar(select(Recommendation).order_by(Recommendation.id))
     assert user is not None and rec is not None
-    comment = Comment(recommendation_id=rec.id, author_id=user.id, text=text, created_at=NOW)
+    comment = Comment(
+        recommendation_id=rec.id,
+        revision_id=rec.revisions[-1].id,
+        author_id=user.id,
+        text=text,
+        created_at=NOW,
+    )
     store.add(comment)
     store.commit()
     return comment.id
