@@ -343,7 +343,8 @@ def _recommendations(ctx: Context) -> list[dict[str, Any]]:
         concluded = ctx.facts["status"][a] == AssemblyStatus.CONCLUDED
         for n in range(1, per + 1):
             rid = len(rows) + 1
-            support = ctx.rng.randint(12, ctx.scale.members_per_assembly) if concluded else None
+            members = ctx.scale.members_per_assembly
+            support = ctx.rng.randint(members // 2, members) if concluded else None
             rows.append(
                 {
                     "id": rid,
