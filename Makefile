@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-pg venv browser-deps migrate seed lint bench clean
+.PHONY: run test test-pg venv browser-deps migrate seed lint bench bench-http clean
 
 venv: $(VENV)/.stamp-install
 $(VENV)/.stamp-install: pyproject.toml
@@ -56,6 +56,14 @@ lint: venv
 
 bench: venv
 	$(PY) bench/selection.py
+
+# Public pages under wrk at 32 connections against a bare route, on SQLite and PostgreSQL
+# (README "Benchmarks"); e.g. make bench-http BENCH_ARGS="--scale 0.01 --db sqlite".
+bench-http: venv
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q wrk; }
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
+	$(PY) bench/http.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules instance/samling.db* instance/queue.db*

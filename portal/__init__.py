@@ -22,7 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _secure_cookies(app)
     _trust_proxies(app)
 
-    from . import auth, cleaning, csrf, db, errors, i18n, jobs, logs, views
+    from . import auth, cleaning, csrf, db, errors, i18n, jobs, logs, pagecache, views
     from .blueprints import (
         account,
         admin,
@@ -50,6 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     views.init_app(app)
     jobs.init_app(app)
+    pagecache.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(members.bp)
@@ -65,6 +66,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(residents.bp)
     errors.init_app(app)
     register_cli(app)
+    if app.config["BENCH_CEILING"]:
+        _bench_ceiling(app)
     return app
 
 
@@ -89,3 +92,9 @@ def _secure_cookies(app: Flask) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_NAME="__Host-samling-remember" if secure else "samling-remember",
     )
+
+
+def _bench_ceiling(app: Flask) -> None:
+    """A bare route returning a fixed string: the benchmark's ceiling (bench/http.py), never in use
+    otherwise (PORTAL_BENCH_CEILING=1)."""
+    app.add_url_rule("/bench/ceiling", "bench_ceiling", lambda: "ok")

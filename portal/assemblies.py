@@ -52,6 +52,19 @@ class Page(Generic[T]):
     def has_next(self) -> bool:
         return self.number < self.pages
 
+    def window(self, around: int = 2) -> list[int | None]:
+        """The page numbers to link: the first, the last and those near this one (None: a gap),
+        so that a list of a thousand items does not get a hundred page links."""
+        near = range(max(1, self.number - around), min(self.pages, self.number + around) + 1)
+        numbers: list[int | None] = []
+        previous = 0
+        for n in sorted({1, self.pages, *near}):
+            if n - previous > 1:
+                numbers.append(None)
+            numbers.append(n)
+            previous = n
+        return numbers
+
 
 @dataclass
 class AssemblyFilter:
@@ -98,15 +111,20 @@ def list_assemblies(
     if filters.year is not None:
         start = _first_start()
         query = query.where(start >= date(filters.year, 1, 1), start < date(filters.year + 1, 1, 1))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = session.scalar(query.with_only_columns(func.count(Assembly.id))) or 0
     page = max(1, page)
-    items = session.scalars(
-        query.options(selectinload(Assembly.phases))
+    # Sort narrow rows (id and first start), then load only the page's assemblies.
+    ids = session.scalars(
+        query.with_only_columns(Assembly.id)
         .order_by(_first_start().desc(), Assembly.id.desc())
         .limit(size)
         .offset((page - 1) * size)
     ).all()
-    return Page(list(items), page, size, total)
+    loaded = session.scalars(
+        select(Assembly).where(Assembly.id.in_(ids)).options(selectinload(Assembly.phases))
+    ).all()
+    by_id = {a.id: a for a in loaded}
+    return Page([by_id[i] for i in ids], page, size, total)
 
 
 def list_years(session: Session) -> list[int]:

@@ -55,6 +55,13 @@ DEFAULTS: dict[str, Any] = {
     # the visitor's address is the connection's). Rate limits count per visitor address.
     "TRUSTED_PROXIES": 0,
     "LOG_LEVEL": "INFO",  # of the "portal" logger (unless the host configured logging itself)
+    # Rendered public pages kept for anonymous visitors (portal/pagecache.py), per process; dropped
+    # when public data changes (a version file per database; on several hosts it must be shared).
+    "PAGE_CACHE": True,
+    "PAGE_CACHE_SECONDS": 300,
+    "PAGE_CACHE_MAX_BYTES": 32_000_000,
+    "PAGE_CACHE_VERSION_FILE": "",  # default: instance/page-cache/<hash of DATABASE_URL>.version
+    "BENCH_CEILING": False,  # serve /bench/ceiling, a bare route (only for bench/http.py)
 }
 
 # Environment variables that are read, with the type they are parsed to.
@@ -77,6 +84,10 @@ _TYPES: dict[str, type] = {
     "SET_PASSWORD_HOURS": int,
     "WTF_CSRF_ENABLED": bool,
     "TRUSTED_PROXIES": int,
+    "PAGE_CACHE": bool,
+    "PAGE_CACHE_SECONDS": int,
+    "PAGE_CACHE_MAX_BYTES": int,
+    "BENCH_CEILING": bool,
 }
 
 

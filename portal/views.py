@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -64,6 +66,18 @@ def number(value: float, decimals: int = 0) -> str:
     return str(format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else "")))
 
 
+def long_date(value: datetime | date) -> str:
+    """`|dateformat("long")` (the day in Copenhagen), remembered per day and language: a page with
+    hundreds of comments formats only the few days they were written on."""
+    day = local_date(value) if isinstance(value, datetime) else value
+    return _long_date(day, str(get_locale() or "da"))
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, locale: str) -> str:
+    return str(babel_format_date(day, "long", locale=locale))
+
+
 def _site() -> SiteSettings:
     # Read once per request (kept on the request, not on g, which tests share across requests),
     # and only by pages that show it.
@@ -105,6 +119,7 @@ def init_app(app: Flask) -> None:
         today=today,
         percent=percent,
         number=number,
+        long_date=long_date,
         paragraphs=paragraphs,
         site=LocalProxy(_site),
     )

@@ -33,6 +33,9 @@ atexit.register(shutil.rmtree, DEMO_UPLOADS, ignore_errors=True)
 TEST_QUEUE_DIR = tempfile.mkdtemp(prefix="samling-test-queue-")
 atexit.register(shutil.rmtree, TEST_QUEUE_DIR, ignore_errors=True)
 os.environ["PORTAL_QUEUE_URL"] = f"sqlite:///{TEST_QUEUE_DIR}/queue.db"
+# Kept pages would hide what a test changed: the page cache is off in every test app (and server
+# subprocess) but those of tests/web/test_page_cache.py, which turn it on to prove it is dropped.
+os.environ["PORTAL_PAGE_CACHE"] = "0"
 TEST_DB_ENV = "PORTAL_TEST_DATABASE_URL"
 
 

@@ -12,12 +12,14 @@ from ..backoffice import uploads
 from ..db import get_session
 from ..errors import NotFound
 from ..models import MaterialKind
+from ..pagecache import cached_page
 from ..views import is_staff, now
 
 bp = Blueprint("library", __name__, url_prefix="/assemblies/<slug>")
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@cached_page
 def show_meeting(slug: str, meeting_id: int) -> str:
     assembly = domain.get_assembly(get_session(), slug, include_planned=is_staff())
     meeting = library.get_public_meeting(assembly, meeting_id)
@@ -48,6 +50,7 @@ def _parse_filters(meeting_ids: set[int]) -> tuple[library.MaterialFilter, list[
 
 
 @bp.get("/materials")
+@cached_page
 def list_materials(slug: str) -> str:
     assembly = domain.get_assembly(get_session(), slug, include_planned=is_staff())
     meetings = library.visible_meetings(assembly)

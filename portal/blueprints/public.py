@@ -24,6 +24,7 @@ from ..htmx import page_or_partial
 from ..i18n import COOKIE, LANGUAGES
 from ..models import AssemblyStatus, PhaseKind
 from ..numbers import parse_int
+from ..pagecache import cached_page
 from ..recruitment import transparency
 from ..views import is_staff, now, today
 from ._util import safe_next
@@ -35,6 +36,7 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@cached_page
 def index() -> str:
     session = get_session()
     current = domain.list_assemblies(
@@ -73,6 +75,7 @@ def _parse_filters() -> tuple[domain.AssemblyFilter, list[str]]:
 
 
 @bp.get("/assemblies")
+@cached_page
 def list_assemblies() -> Response:
     session = get_session()
     filters, problems = _parse_filters()
@@ -98,6 +101,7 @@ def list_assemblies() -> Response:
 
 
 @bp.get("/assemblies/<slug>")
+@cached_page
 def show_assembly(slug: str) -> str:
     session = get_session()
     assembly = domain.get_assembly(session, slug, include_planned=is_staff())
@@ -118,6 +122,7 @@ def show_assembly(slug: str) -> str:
 
 
 @bp.get("/assemblies/<slug>/recommendations/<int:number>")
+@cached_page
 def show_recommendation(slug: str, number: int) -> str:
     session = get_session()
     assembly = domain.get_assembly(session, slug)
@@ -126,6 +131,7 @@ def show_recommendation(slug: str, number: int) -> str:
 
 
 @bp.get("/assemblies/<slug>/selection")
+@cached_page
 def show_selection(slug: str) -> str:
     session = get_session()
     assembly = domain.get_assembly(session, slug)
@@ -165,6 +171,7 @@ def set_language(code: str) -> BaseResponse:
 
 
 @bp.get("/privacy")
+@cached_page
 def show_privacy() -> str:
     return render_template("public/privacy.html")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, enum_column, utcnow
@@ -93,6 +93,8 @@ class Phase(Base):
     """A dated step of the timeline; a kind may recur (two comment rounds), never overlapping."""
 
     __tablename__ = "phase"
+    # The list of assemblies sorts by each one's first phase: min(starts_on) read from the index.
+    __table_args__ = (Index("ix_phase_assembly_id_starts_on", "assembly_id", "starts_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assembly_id: Mapped[int] = mapped_column(
@@ -118,7 +120,8 @@ class Meeting(Base):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str | None] = mapped_column(String(200))
-    starts_at: Mapped[datetime]  # stored in UTC, entered and shown in Europe/Copenhagen
+    # Stored in UTC, entered and shown in Europe/Copenhagen; indexed for the front page's latest.
+    starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
     place: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300), default="")

@@ -29,7 +29,7 @@ class CouncilAnswer(Base):
     )
     text: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(200), default="")
-    decided_on: Mapped[date | None]
+    decided_on: Mapped[date | None] = mapped_column(index=True)  # the front page's latest answers
     due_on: Mapped[date | None]
     implementation: Mapped[ImplementationStatus] = mapped_column(
         enum_column(ImplementationStatus), default=ImplementationStatus.NOT_STARTED

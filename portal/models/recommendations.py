@@ -35,7 +35,8 @@ class Recommendation(Base):
     can_live_with_count: Mapped[int | None]
     cannot_support_count: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the front page shows the latest published recommendations.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     assembly: Mapped[Assembly] = relationship(back_populates="recommendations")
     revisions: Mapped[list[RecommendationRevision]] = relationship(
