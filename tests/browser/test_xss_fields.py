@@ -41,7 +41,7 @@ from .test_layout import ACCOUNTS, PAGES, PASSWORD
 
 pytestmark = pytest.mark.browser
 
-HOSTILE_SAMPLE = 2
+HOSTILE_SAMPLE = 1
 SKIP_ACTIONS = ("/logout", "/account/sessions/end", "/language/")
 TEXT_TYPES = ("text", "email", "search", "url", "tel", "textarea")
 PLAUSIBLE = {
