@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-pg venv browser-deps migrate seed lint bench bench-http clean
+.PHONY: run test test-pg test-hostile venv browser-deps migrate seed lint bench bench-http clean
 
 venv: $(VENV)/.stamp-install
 $(VENV)/.stamp-install: pyproject.toml
@@ -44,6 +44,11 @@ node_modules/.stamp: package.json package-lock.json
 
 test: venv browser-deps
 	$(PY) -m pytest
+
+# Fuzz, load and XSS-through-every-field tests (pytest marker `hostile`; not part of `make test`).
+# XSS_FULL=1 sends every payload of the corpus through every field instead of a sample.
+test-hostile: venv browser-deps
+	$(PY) -m pytest -m hostile -p no:cacheprovider
 
 # The database-backed suite again on PostgreSQL, in a fresh schema that is dropped afterwards.
 test-pg: venv

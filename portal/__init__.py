@@ -22,7 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _secure_cookies(app)
     _trust_proxies(app)
 
-    from . import auth, cleaning, csrf, db, errors, i18n, jobs, logs, pagecache, views
+    from . import auth, cleaning, csrf, db, errors, i18n, jobs, logs, pagecache, security, views
     from .blueprints import (
         account,
         admin,
@@ -43,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
     logs.init_app(app)
+    security.init_app(app)
     cleaning.init_app(app)
     db.init_app(app)
     auth.init_app(app)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEV_SECRET = "dev-secret-do-not-use-in-production"
+DEV_BASE_URL = "http://127.0.0.1:5000"
+UPLOAD_FORM_ALLOWANCE = 1_000_000  # room for an upload form's text fields next to the file
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, Any] = {
@@ -16,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_INDEX_DIR": str(ROOT / "instance" / "search-index"),
     "UPLOAD_DIR": str(ROOT / "instance" / "uploads"),  # materials' files; never under static/
     "UPLOAD_MAX_BYTES": 20_000_000,
+    # Largest request body of any kind; None: just above the largest upload (UPLOAD_MAX_BYTES +
+    # room for the form's other fields). Larger bodies get a 413 page before they are read.
+    "MAX_CONTENT_LENGTH": None,
     "ACCESSIBILITY_STATEMENT_URL": "https://www.was.digst.dk/",
     "DEFAULT_LOCALE": "da",
     "TIMEZONE": "Europe/Copenhagen",
@@ -44,9 +50,13 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_MAX_ATTEMPTS": 5,
     # An e-mail claimed by a worker this long ago without a result is sent again (the worker died).
     "MAIL_STUCK_SECONDS": 600,
-    "BASE_URL": "http://127.0.0.1:5000",  # links in e-mails (never the request's Host header)
+    # The portal's public address: links in e-mails (never the request's Host header), HSTS and
+    # Secure cookies when https. Production refuses to start without one of its own.
+    "BASE_URL": DEV_BASE_URL,
     "OUTBOX_RETENTION_DAYS": 30,  # sent e-mails' addresses and bodies are blanked after this
-    "SESSION_COOKIE_SECURE": False,  # True when served over https: cookies get the __Host- prefix
+    # True: cookies get Secure and the __Host- prefix. None: True in production with an https
+    # BASE_URL, else False.
+    "SESSION_COOKIE_SECURE": None,
     "SITE_NAME": "Samling",
     "SET_PASSWORD_HOURS": 72,  # how long a set-password link in an e-mail works
     "PAGE_SIZE": 10,
@@ -81,6 +91,7 @@ _TYPES: dict[str, type] = {
     "SESSION_COOKIE_SECURE": bool,
     "PAGE_SIZE": int,
     "UPLOAD_MAX_BYTES": int,
+    "MAX_CONTENT_LENGTH": int,
     "SET_PASSWORD_HOURS": int,
     "WTF_CSRF_ENABLED": bool,
     "TRUSTED_PROXIES": int,
@@ -110,11 +121,38 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         if raw is not None:
             config[key] = _parse(key, raw)
     config.update(overrides or {})
-    if config["ENV"] == "production" and config["SECRET_KEY"] == DEV_SECRET:
+    _derive(config)
+    if config["ENV"] == "production":
+        _refuse_unsafe_production(config)
+    return config
+
+
+def _derive(config: dict[str, Any]) -> None:
+    """Fill in the settings whose default depends on others."""
+    if config.get("MAX_CONTENT_LENGTH") is None:
+        config["MAX_CONTENT_LENGTH"] = int(config["UPLOAD_MAX_BYTES"]) + 2 * UPLOAD_FORM_ALLOWANCE
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = config["ENV"] == "production" and str(
+            config["BASE_URL"]
+        ).lower().startswith("https://")
+
+
+def _refuse_unsafe_production(config: dict[str, Any]) -> None:
+    """Production needs its own secret key and its own public address (for links in e-mails)."""
+    if config["SECRET_KEY"] == DEV_SECRET:
         raise ConfigError(
             "Refusing to start in production with the development secret key: "
             "set PORTAL_SECRET_KEY to a long random value."
         )
-    if config["ENV"] == "production" and len(str(config["SECRET_KEY"])) < 32:
+    if len(str(config["SECRET_KEY"])) < 32:
         raise ConfigError("PORTAL_SECRET_KEY must be at least 32 characters in production.")
-    return config
+    base = urlsplit(str(config["BASE_URL"] or ""))
+    if (
+        config["BASE_URL"] == DEV_BASE_URL
+        or base.scheme not in ("http", "https")
+        or not base.hostname
+    ):
+        raise ConfigError(
+            "Refusing to start in production without the portal's public address: set "
+            "PORTAL_BASE_URL, e.g. https://samling.kommune.dk (links in e-mails are built from it)."
+        )

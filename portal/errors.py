@@ -186,11 +186,27 @@ def init_app(app: Flask) -> None:
     def _http(err: HTTPException) -> tuple[str, int]:
         code = err.code or 500
         template = {404: "errors/404.html", 403: "errors/403.html"}.get(code, "errors/generic.html")
-        return render_template(template, error=err), code
+        return render_template(template, error=err, message=_message_for(code)), code
 
     @app.errorhandler(500)
     def _server_error(_err: Exception) -> tuple[str, int]:
         return _without_database("errors/500.html"), 500
+
+
+def _message_for(code: int) -> str | None:
+    """What went wrong, for the errors a visitor can do something about."""
+    if code == 413:
+        limit = int(request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"] or 0)
+        return str(
+            _l(
+                "Det, du sendte, er for stort. Der kan højst sendes %(mb)s MB ad gangen. "
+                "Gør filen eller teksten mindre, og prøv igen.",
+                mb=f"{limit / 1_000_000:g}",
+            )
+        )
+    if code == 414:
+        return str(_l("Adressen er for lang. Gå tilbage, og prøv med en kortere søgning."))
+    return None
 
 
 UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)

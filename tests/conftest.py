@@ -180,3 +180,14 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `hostile` (fuzz, load, XSS through every field) run only when asked for by
+    name in -m (`make test-hostile`), so `make test` and `-m "not browser"` stay quick."""
+    if "hostile" in (config.getoption("markexpr") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("hostile") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept

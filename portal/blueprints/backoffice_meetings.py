@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from .. import labels
 from ..auth import current_account, role_required
 from ..backoffice import assemblies, materials, meetings
+from ..config import UPLOAD_FORM_ALLOWANCE
 from ..db import get_session
 from ..errors import form_page
 from ..models import ChosenBy, Material, MaterialKind, Meeting, Role
@@ -162,7 +163,7 @@ def new_material(slug: str) -> str:
     return render_template("backoffice/material_form.html", errors={}, form=form, **_context(slug))
 
 
-FORM_ALLOWANCE = 1_000_000  # room for the form's text fields next to the file
+FORM_ALLOWANCE = UPLOAD_FORM_ALLOWANCE  # room for the form's text fields next to the file
 
 
 @bp.url_value_preprocessor

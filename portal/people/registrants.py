@@ -7,7 +7,6 @@ planned, and left out of exports unless the exporter asks for them (recorded in 
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, csvsafe
 from ..assemblies import Page
 from ..models import Assembly, Registrant, RegistrantStatus, User
 from ..recruitment.quotas import categories, list_quotas
@@ -77,12 +76,6 @@ def shows_access_needs(registrant: Registrant) -> bool:
     return registrant.status in PLANNING
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(
     session: Session,
     actor: User,
@@ -100,7 +93,7 @@ def export_csv(
     if include_access_needs:
         header.append("særlige behov")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csvsafe.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for r in rows:
         line = [r.public_id, r.first_name, r.last_name, r.email, r.phone, r.address, r.postcode]
@@ -108,7 +101,7 @@ def export_csv(
         line.append(" ".join(str(n) for n in r.availability))
         if include_access_needs:
             line.append(r.access_needs if shows_access_needs(r) else "")
-        writer.writerow([_cell(v) for v in line])
+        writer.writerow(line)
     detail = (
         f"rows={len(rows)} filters={filters.describe()} "
         f"access_needs={'yes' if include_access_needs else 'no'}"

@@ -11,7 +11,6 @@ computed by a job: see draw_runs.py.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import logging
@@ -27,7 +26,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from .. import audit, mail, selection
+from .. import audit, csvsafe, mail, selection
 from ..errors import Invalid, PhaseClosed
 from ..models import (
     Assembly,
@@ -58,18 +57,18 @@ UNAVAILABLE = (RegistrantStatus.DECLINED, RegistrantStatus.WITHDRAWN)
 def anonymised_inputs(quotas: list[QuotaTarget], people: list[Registrant]) -> dict[str, str]:
     """The draw's inputs as CSV texts with pseudonymous ids and households (no personal data)."""
     q = io.StringIO()
-    writer = csv.writer(q, lineterminator="\n")
+    writer = csvsafe.writer(q, lineterminator="\n")
     writer.writerow(["category", "feature", "min", "max"])
     for quota in quotas:
         writer.writerow([quota.category, quota.value, quota.min_count, quota.max_count])
     categories = list(dict.fromkeys(quota.category for quota in quotas))
     households: dict[str, str] = {}
     r = io.StringIO()
-    writer = csv.writer(r, lineterminator="\n")
-    writer.writerow(["id", *categories, "household"])
+    r_writer = csvsafe.writer(r, lineterminator="\n")
+    r_writer.writerow(["id", *categories, "household"])
     for person in people:
         household = households.setdefault(person.household_key, f"h{len(households) + 1:04d}")
-        writer.writerow(
+        r_writer.writerow(
             [person.public_id, *(person.answers.get(c, "") for c in categories), household]
         )
     return {"quotas.csv": q.getvalue(), "respondents.csv": r.getvalue()}

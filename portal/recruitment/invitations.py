@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, csvsafe
 from ..errors import Invalid
 from ..models import Assembly, Invitation, InvitationBatch, User
 
@@ -158,7 +158,7 @@ def mail_merge_csv(batch: InvitationBatch) -> str:
     """One row per invitation: the register's columns plus the personal code."""
     out = io.StringIO()
     columns = list(dict.fromkeys(k for inv in batch.invitations for k in inv.register_row))
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow(["code", *columns])
     for inv in batch.invitations:
         writer.writerow([inv.code, *(inv.register_row.get(c, "") for c in columns)])

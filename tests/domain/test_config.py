@@ -23,6 +23,7 @@ def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPat
     with pytest.raises(config.ConfigError, match="at least 32"):
         config.load()
     monkeypatch.setenv("PORTAL_SECRET_KEY", "a" * 48)
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://samling.example.dk")
     assert config.load()["ENV"] == "production"
 
 
