@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         backoffice,
         backoffice_meetings,
         dev,
+        ledger,
         library,
         members,
         mypage,
@@ -61,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(secretariat_people.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(mypage.bp)
+    app.register_blueprint(ledger.bp)
     errors.init_app(app)
     register_cli(app)
     return app
