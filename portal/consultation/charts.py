@@ -54,7 +54,12 @@ def input_charts(rows: list[InputRow], recs: list[Recommendation]) -> list[Chart
     kind_counts = [(str(INPUT_KIND[k]), kinds.get(k, 0), f"bar-{k}") for k in INPUT_KIND]
     districts = Counter(r.district for r in rows if r.district)
     district_counts = [(d, n, "") for d, n in sorted(districts.items())]
-    dispositions = Counter(r.disposition.value if r.disposition else NONE for r in rows)
+    # Hidden input without a disposition is the moderator's, not "waiting for an answer".
+    dispositions = Counter(
+        r.disposition.value if r.disposition else NONE
+        for r in rows
+        if r.disposition or not r.hidden
+    )
     disposition_counts = [
         (str(DISPOSITION_KIND[k]), dispositions.get(k.value, 0), f"bar-{k.value}")
         for k in DispositionKind

@@ -85,6 +85,7 @@ class InputRow:
     created_at: datetime
     district: str
     disposition: DispositionKind | None
+    hidden: bool = False
 
 
 @dataclass
@@ -141,7 +142,7 @@ def _public_statuses() -> tuple[CommentStatus, ...]:
 def _rows(session: Session, assembly: Assembly) -> list[InputRow]:
     """Every public input of the assembly (visible or hidden; never pending), light."""
     comments = session.execute(
-        select(Comment.id, Comment.recommendation_id, Comment.created_at)
+        select(Comment.id, Comment.recommendation_id, Comment.created_at, Comment.status)
         .join(Recommendation, Recommendation.id == Comment.recommendation_id)
         .where(
             Recommendation.assembly_id == assembly.id,
@@ -155,6 +156,7 @@ def _rows(session: Session, assembly: Assembly) -> list[InputRow]:
             ConsultationResponse.recommendation_id,
             ConsultationResponse.created_at,
             Organisation.district,
+            ConsultationResponse.status,
         )
         .join(Organisation, Organisation.id == ConsultationResponse.organisation_id)
         .where(
@@ -162,8 +164,12 @@ def _rows(session: Session, assembly: Assembly) -> list[InputRow]:
             ConsultationResponse.status.in_(_public_statuses()),
         )
     ).all()
-    rows = [InputRow(InputRef("comment", i), r, t, "", None) for i, r, t in comments] + [
-        InputRow(InputRef("response", i), r, t, d or "", None) for i, r, t, d in responses
+    hidden = CommentStatus.HIDDEN
+    rows = [
+        InputRow(InputRef("comment", i), r, t, "", None, st == hidden) for i, r, t, st in comments
+    ] + [
+        InputRow(InputRef("response", i), r, t, d or "", None, st == hidden)
+        for i, r, t, d, st in responses
     ]
     current = _current_kinds(session, assembly)
     for row in rows:
@@ -315,6 +321,7 @@ def rows_of(items: list[InputItem]) -> list[InputRow]:
             i.input.created_at,
             i.district,
             i.disposition.kind if i.disposition else None,
+            i.hidden,
         )
         for i in items
     ]
@@ -508,7 +515,7 @@ def csv_report(recs: list[Recommendation], items: list[InputItem]) -> bytes:
                     text,
                     DISPOSITION_KIND[disposition.kind]
                     if disposition
-                    else _l("Ikke besvaret endnu"),
+                    else ("" if item.hidden else _l("Ikke besvaret endnu")),
                     disposition.rationale if disposition else "",
                     _revision_label(disposition.revision)
                     if disposition and disposition.revision
