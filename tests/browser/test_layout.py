@@ -57,6 +57,9 @@ PAGES: dict[str, list[str]] = {
         "/assemblies/skybrud-amager-oest",
         "/assemblies/middelalderbyen-2019/meetings/1",
         "/assemblies/middelalderbyen-2019/materials",
+        "/assemblies/middelalderbyen-2019/input",
+        "/assemblies/middelalderbyen-2019/input?kind=organisation",
+        "/assemblies/middelalderbyen-2019/input/report",
         "{receipt}",
         "{seat}",
         "{seat_confirmed}",
@@ -70,6 +73,7 @@ PAGES: dict[str, list[str]] = {
         WS + "/recommendations/1/edit",
         WS + "/recommendations/1/history",
         WS + "/recommendations/new",
+        WS + "/ledger",
         "/account",
         "/mine",
     ],
@@ -92,10 +96,12 @@ PAGES: dict[str, list[str]] = {
         "/secretariat/organisations",
         "/secretariat/assemblies/middelalderbyen-2019/meetings/1/delete",
         "/dev/outbox",
+        "/assemblies/middelalderbyen-2019/workspace/ledger",
     ],
     "admin": ["/mine", "/admin/settings", "/admin/users", "/admin/bodies"],
     "council": ["/mine"],
-    "committee": ["/mine"],
+    "committee": ["/mine", "/mine/input"],
+    "resident": ["/mine", "/mine/input"],
 }
 ACCOUNTS = {
     "member": "member@example.org",
@@ -103,6 +109,7 @@ ACCOUNTS = {
     "admin": "admin@example.org",
     "council": "council@example.org",
     "committee": "lokaludvalg@example.org",
+    "resident": "resident@example.org",
 }
 
 MEASURE = """
