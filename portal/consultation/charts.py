@@ -29,18 +29,22 @@ class Chart:
     key: str
     title: str
     bars: list[Bar]
+    data_labels: bool = False  # labels are stored text (Danish), not the portal's own words
 
     @property
     def total(self) -> int:
         return sum(b.count for b in self.bars)
 
 
-def _chart(key: str, title: str, counts: list[tuple[str, int, str]]) -> Chart:
+def _chart(
+    key: str, title: str, counts: list[tuple[str, int, str]], data_labels: bool = False
+) -> Chart:
     top = max((n for _, n, _ in counts), default=0)
     return Chart(
         key,
         title,
         [Bar(label, n, (n / top) if top else 0.0, css) for label, n, css in counts],
+        data_labels,
     )
 
 
@@ -65,9 +69,9 @@ def input_charts(rows: list[InputRow], recs: list[Recommendation]) -> list[Chart
         for k in DispositionKind
     ] + [(str(_l("Ikke besvaret endnu")), dispositions.get(NONE, 0), "bar-none")]
     charts = [
-        _chart("recommendation", str(_l("Input pr. anbefaling")), rec_counts),
+        _chart("recommendation", str(_l("Input pr. anbefaling")), rec_counts, True),
         _chart("kind", str(_l("Input fra borgere og organisationer")), kind_counts),
-        _chart("district", str(_l("Input pr. bydel")), district_counts),
+        _chart("district", str(_l("Input pr. bydel")), district_counts, True),
         _chart("disposition", str(_l("Hvad der skete med inputtet")), disposition_counts),
     ]
     return [c for c in charts if c.bars and c.total]
