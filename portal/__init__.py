@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         backoffice,
         backoffice_meetings,
         dev,
+        ledger,
         library,
         members,
         mypage,
@@ -65,6 +66,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(mypage.bp)
     app.register_blueprint(residents.bp)
+    app.register_blueprint(ledger.bp)
     errors.init_app(app)
     register_cli(app)
     if app.config["BENCH_CEILING"]:

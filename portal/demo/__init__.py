@@ -41,7 +41,7 @@ from ..passwords import hash_password
 from ..phases import local_date
 from ..sanitize import markdown_to_html
 from . import content as c
-from . import office, overdue, people, pools, recorded, selection_phase
+from . import ledger, office, overdue, people, pools, recorded, selection_phase
 
 DEMO_PASSWORD = "demo-adgangskode"
 # (e-mail, name, staff role); members, the lokaludvalg and the council's body are relations
@@ -90,6 +90,10 @@ def load_demo(
     session.flush()
     people.load_people(session, users)
     session.flush()
+    middelalder = session.scalar(select(Assembly).where(Assembly.slug == c.MIDDELALDERBYEN["slug"]))
+    if middelalder is not None:
+        ledger.add_middelalderbyen_input(session, middelalder, users["secretariat@example.org"])
+        session.flush()
 
 
 def _accounts(session: Session, hash_kind: str, now: datetime) -> dict[str, User]:

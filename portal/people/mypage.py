@@ -8,13 +8,12 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..consultation.ledger import untreated_counts
 from ..models import (
     AnswerStatus,
     Assembly,
     Comment,
     CouncilAnswer,
-    Disposition,
-    DispositionState,
     Member,
     MemberStatus,
     Organisation,
@@ -45,6 +44,7 @@ class Workplace:
     open_drafts: int
     drafts: list[Recommendation] = field(default_factory=list)  # members' assemblies only
     threads: list[Thread] = field(default_factory=list)
+    untreated: int = 0  # input without a recorded disposition (facilitators' to-do)
 
 
 @dataclass
@@ -55,7 +55,7 @@ class ToDo:
     registered: int
     awaiting_answer: int  # drawn people who have not confirmed or declined
     seed_due: bool  # a computed lottery waits for the public seed
-    untreated: int  # residents' comments without an outcome
+    untreated: int  # comment threads and responses without a recorded disposition
 
     @property
     def anything(self) -> bool:
@@ -139,7 +139,11 @@ def workplaces(session: Session, user: User) -> list[Workplace]:
                 .group_by(Recommendation.assembly_id)
             ).all()
         }
-        places += [Workplace(a, True, counts.get(a.id, 0)) for a in facilitated]
+        untreated = untreated_counts(session, [a.id for a in facilitated])
+        places += [
+            Workplace(a, True, counts.get(a.id, 0), untreated=untreated.get(a.id, 0))
+            for a in facilitated
+        ]
     return places
 
 
@@ -161,24 +165,8 @@ def secretariat_todos(session: Session) -> list[ToDo]:
             select(SelectionRun.assembly_id).where(SelectionRun.status == RunStatus.READY)
         )
     )
-    untreated = {
-        a: n
-        for a, n in session.execute(
-            select(Recommendation.assembly_id, func.count(Comment.id))
-            .join(Comment, Comment.recommendation_id == Recommendation.id)
-            .where(
-                Comment.parent_id.is_(None),
-                ~select(Disposition.id)
-                .where(
-                    Disposition.comment_id == Comment.id,
-                    Disposition.state == DispositionState.RECORDED,
-                )
-                .exists(),
-            )
-            .group_by(Recommendation.assembly_id)
-        ).all()
-    }
-    assemblies = session.scalars(select(Assembly).order_by(Assembly.status, Assembly.title))
+    assemblies = session.scalars(select(Assembly).order_by(Assembly.status, Assembly.title)).all()
+    untreated = untreated_counts(session, [a.id for a in assemblies])
     return [
         ToDo(a, registered.get(a.id, 0), drawn.get(a.id, 0), a.id in ready, untreated.get(a.id, 0))
         for a in assemblies

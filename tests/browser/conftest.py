@@ -63,6 +63,8 @@ PUBLIC_PAGES: list[tuple[str, int]] = [
     ("/assemblies/middelalderbyen-2019/meetings/1", 200),  # the first meeting seeded
     ("/assemblies/middelalderbyen-2019/materials", 200),
     ("/assemblies/middelalderbyen-2019/materials?kind=report", 200),
+    ("/assemblies/middelalderbyen-2019/input", 200),
+    ("/assemblies/middelalderbyen-2019/input/report", 200),
     ("/assemblies/skybrud-amager-oest", 200),
     ("/login", 200),
     ("/privacy", 200),

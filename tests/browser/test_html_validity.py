@@ -84,6 +84,8 @@ def test_public_pages_are_valid_html(live_app: Any, tmp_path: Path) -> None:
 STAFF_PAGES = [
     "/secretariat/assemblies/baeredygtigt-forbrug",
     "/secretariat/assemblies/baeredygtigt-forbrug/quotas",
+    "/assemblies/middelalderbyen-2019/workspace/ledger",
+    "/mine/input",
     "/secretariat/assemblies/baeredygtigt-forbrug/draw",
     "/secretariat/assemblies/middelalderbyen-2019/draw",
     "/account",

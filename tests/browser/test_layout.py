@@ -62,6 +62,9 @@ PAGES: dict[str, list[str]] = {
         "/assemblies/skybrud-amager-oest",
         "/assemblies/middelalderbyen-2019/meetings/1",
         "/assemblies/middelalderbyen-2019/materials",
+        "/assemblies/middelalderbyen-2019/input",
+        "/assemblies/middelalderbyen-2019/input?kind=organisation",
+        "/assemblies/middelalderbyen-2019/input/report",
         "{receipt}",
         "{seat}",
         "{seat_confirmed}",
@@ -75,6 +78,7 @@ PAGES: dict[str, list[str]] = {
         WS + "/recommendations/1/edit",
         WS + "/recommendations/1/history",
         WS + "/recommendations/new",
+        WS + "/ledger",
         "/account",
         "/mine",
         "/account/delete",
@@ -98,10 +102,12 @@ PAGES: dict[str, list[str]] = {
         "/secretariat/organisations",
         "/secretariat/assemblies/middelalderbyen-2019/meetings/1/delete",
         "/dev/outbox",
+        "/assemblies/middelalderbyen-2019/workspace/ledger",
     ],
     "admin": ["/mine", "/admin/settings", "/admin/users", "/admin/bodies"],
     "council": ["/mine"],
-    "committee": ["/mine"],
+    "committee": ["/mine", "/mine/input"],
+    "resident": ["/mine", "/mine/input"],
 }
 ACCOUNTS = {
     "member": "member@example.org",
@@ -109,6 +115,7 @@ ACCOUNTS = {
     "admin": "admin@example.org",
     "council": "council@example.org",
     "committee": "lokaludvalg@example.org",
+    "resident": "resident@example.org",
 }
 
 MEASURE = """

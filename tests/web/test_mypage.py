@@ -56,7 +56,7 @@ def test_the_secretariat_sees_what_needs_doing(login_as, db: Session) -> None:  
     assert "/secretariat/assemblies/baeredygtigt-forbrug/registrants" in html
     assert "Du er facilitator for" in html  # the demo's facilitator relation
     assert "/assemblies/baeredygtigt-forbrug/workspace" in html
-    assert "1 kommentar uden behandling" in html
+    assert "1 input uden svar" in html
     # The back office is one click away: every assembly's overview and a new assembly.
     assert 'href="/secretariat/assemblies"' in html and 'href="/secretariat/assemblies/new"' in html
     assert "/secretariat/assemblies/baeredygtigt-forbrug/overview" in html

@@ -67,6 +67,7 @@ def ids(data: Session) -> dict[str, Any]:
         "post_id": post.id,
         "number": 1,
         "statement_id": statement.id,
+        "proposal_id": 1,  # the ledger checks who you are before it looks for the proposal
         "query": {"from": revisions[0], "to": revisions[-1]},
         "thread_title": thread.title,
     }
@@ -95,6 +96,7 @@ def workspace_routes(app: Flask) -> list[tuple[str, str]]:
         (rule.rule, method)
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("members.")
+        or (rule.endpoint.startswith("ledger.") and "/workspace" in rule.rule)
         for method in sorted((rule.methods or set()) & {"GET", "POST"})
     ]
     assert len(routes) >= 20, routes
@@ -103,7 +105,7 @@ def workspace_routes(app: Flask) -> list[tuple[str, str]]:
 
 def url(rule: str, ids: dict[str, Any]) -> str:
     path = rule
-    for name in ("slug", "thread_id", "post_id", "number", "statement_id"):
+    for name in ("slug", "thread_id", "post_id", "number", "statement_id", "proposal_id"):
         path = path.replace(f"<{name}>", str(ids[name])).replace(f"<int:{name}>", str(ids[name]))
     assert "<" not in path, path
     return path + "?from={from}&to={to}".format(**ids["query"])

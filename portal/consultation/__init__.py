@@ -1,0 +1,1 @@
+"""Public input on published drafts: comments, organisations' responses, moderation and the ledger."""
