@@ -46,20 +46,26 @@ from portal.models import (  # noqa: E402
     ChosenBy,
     Comment,
     CommentStatus,
-    CommitteeInput,
+    ConsultationResponse,
     CouncilAnswer,
     DisplayConsent,
+    Disposition,
+    DispositionKind,
+    DispositionState,
     ImplementationStatus,
     Material,
     MaterialKind,
     Meeting,
     Member,
     MemberStatus,
+    Organisation,
+    OrganisationKind,
     Phase,
     PhaseKind,
     Recommendation,
     RecommendationRevision,
     RecommendationStatus,
+    ResponsePosition,
     SiteSettings,
     User,
 )
@@ -399,6 +405,8 @@ def _revisions(ctx: Context) -> list[dict[str, Any]]:
                 }
             )
             parent = rows[-1]["id"]
+            if k == 0:
+                ctx.facts.setdefault("draft_revision", {})[rid] = parent
     return rows
 
 
@@ -420,14 +428,30 @@ def _comments(ctx: Context) -> list[dict[str, Any]]:
             {
                 "id": i + 1,
                 "recommendation_id": rid,
+                "revision_id": ctx.facts["draft_revision"][rid],
+                "paragraph": None if i % 3 == 0 else 1 + i % 2,
                 "author_id": users[ctx.rng.randrange(len(users))],
-                "text": ctx.paragraph(ctx.rng.randint(1, 3)),
+                "text": (body := ctx.paragraph(ctx.rng.randint(1, 3))),
+                "text_html": f"<p>{body}</p>",
                 "status": CommentStatus.HIDDEN if i % 50 == 49 else CommentStatus.VISIBLE,
-                "outcome": ctx.sentence() if i % 3 == 0 else None,
                 "created_at": created,
             }
         )
     return rows
+
+
+def _organisations(ctx: Context) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": i + 1,
+            "name": f"Lokaludvalget {district}",
+            "kind": OrganisationKind.LOKALUDVALG,
+            "district": district,
+            "verified": True,
+            "created_at": ctx.at(ctx.anchor - timedelta(days=900)),
+        }
+        for i, district in enumerate(DISTRICTS)
+    ]
 
 
 def _committee_inputs(ctx: Context) -> list[dict[str, Any]]:
@@ -438,14 +462,35 @@ def _committee_inputs(ctx: Context) -> list[dict[str, Any]]:
         rows.append(
             {
                 "id": i + 1,
+                "assembly_id": ctx.facts["rec_row"][rid]["assembly_id"],
                 "recommendation_id": rid,
+                "revision_id": ctx.facts["draft_revision"][rid],
+                "organisation_id": 1 + ctx.rng.randrange(len(DISTRICTS)),
                 "author_id": None,
-                "committee_name": f"Lokaludvalget {ctx.rng.choice(DISTRICTS)}",
-                "text": ctx.paragraph(4),
+                "title": ctx.sentence(),
+                "position": ctx.rng.choice(list(ResponsePosition)),
+                "text": (body := ctx.paragraph(4)),
+                "text_html": f"<p>{body}</p>",
                 "created_at": ctx.facts["rec_row"][rid]["created_at"] + timedelta(days=10),
             }
         )
     return rows
+
+
+def _dispositions(ctx: Context) -> list[dict[str, Any]]:
+    """A recorded disposition for every third comment (the response ledger)."""
+    kinds = list(DispositionKind)
+    return [
+        {
+            "id": n + 1,
+            "comment_id": cid,
+            "state": DispositionState.RECORDED,
+            "kind": kinds[cid % len(kinds)],
+            "rationale": ctx.sentence(),
+            "created_at": ctx.at(ctx.anchor - timedelta(days=30)),
+        }
+        for n, cid in enumerate(range(1, ctx.scale.comments + 1, 3))
+    ]
 
 
 def _council_answers(ctx: Context) -> list[dict[str, Any]]:
@@ -483,7 +528,9 @@ KINDS: list[tuple[type[Base], Rows]] = [
     (Recommendation, _recommendations),
     (RecommendationRevision, _revisions),
     (Comment, _comments),
-    (CommitteeInput, _committee_inputs),
+    (Disposition, _dispositions),
+    (Organisation, _organisations),
+    (ConsultationResponse, _committee_inputs),
     (CouncilAnswer, _council_answers),
 ]
 BATCH = 5000

@@ -31,6 +31,10 @@ from portal.demo import DEMO_PASSWORD
 from portal.models import (
     Assembly,
     Body,
+    Comment,
+    Disposition,
+    DispositionKind,
+    DispositionState,
     Facilitator,
     InvitationBatch,
     Material,
@@ -49,7 +53,8 @@ from portal.models import (
     User,
 )
 from portal.passwords import hash_password
-from portal.people.tokens import make_token
+from portal.people.residents import verification_link
+from portal.people.tokens import LinkSettings, make_token
 
 from ..conftest import DEMO_EMAILS, NOW
 
@@ -89,6 +94,8 @@ OWN_POST = "own post"  # only the post's author (the member wrote the post used 
 SECRETARIAT = "secretariat"  # the secretariat (and admins, who hold every role)
 ADMIN = "admin"
 DEVELOPMENT = "development"  # the dev outbox: staff only, and only outside production
+LEDGER = "ledger"  # the response ledger: members, facilitators and the secretariat (admins too)
+LEDGER_DECIDERS = "ledger deciders"  # recording dispositions: facilitators, secretariat, admins
 
 CLASSES: dict[str, dict[str, str]] = {
     EVERYONE: _who(set(ROLES)),
@@ -102,6 +109,8 @@ CLASSES: dict[str, dict[str, str]] = {
     SECRETARIAT: _who({"secretariat", "admin"}),
     ADMIN: _who({"admin"}),
     DEVELOPMENT: _who({"secretariat", "admin"}),
+    LEDGER: _who({"member", "secretariat", "admin"}),
+    LEDGER_DECIDERS: _who({"secretariat", "admin"}),
 }
 
 # The table: endpoint → who may use it (for every method the route has).
@@ -227,6 +236,27 @@ ACCESS: dict[str, str] = {
     "admin.add_body_person": ADMIN,
     "admin.remove_body_person": ADMIN,
     "dev.show_dev_outbox": DEVELOPMENT,
+    "residents.show_signup": EVERYONE,
+    "residents.create_account": EVERYONE,
+    "residents.show_signup_sent": EVERYONE,
+    "residents.verify_email": SIGNED_IN,  # the link proves the address of the logged-in account
+    "residents.resend_verification": SIGNED_IN,
+    "residents.show_reset": EVERYONE,
+    "residents.request_reset": EVERYONE,
+    "residents.show_reset_sent": EVERYONE,
+    "residents.show_delete": SIGNED_IN,
+    "residents.delete_account": SIGNED_IN,  # an empty form deletes nothing (password needed)
+    "residents.download_data_json": SIGNED_IN,
+    "residents.download_data_csv": SIGNED_IN,
+    "residents.show_house_rules": EVERYONE,
+    "ledger.show_input": EVERYONE,
+    "ledger.show_report": EVERYONE,
+    "ledger.download_report": EVERYONE,
+    "ledger.show_my_input": SIGNED_IN,
+    "ledger.show_ledger": LEDGER,
+    "ledger.propose_disposition": LEDGER,
+    "ledger.record_disposition": LEDGER_DECIDERS,
+    "ledger.accept_proposal": LEDGER_DECIDERS,
 }
 
 # Actions that end the session they are sent in: run last, then log in again.
@@ -331,7 +361,20 @@ def values(app: Flask, data: Session) -> dict[str, dict[str, Any]]:
     facilitator = _one(data, select(Facilitator))
     body = _one(data, select(Body))
     resident = _user(data, DEMO_EMAILS["resident"])
+    comment = Comment(
+        recommendation_id=rec.id, revision_id=revisions[0], author_id=resident.id, text="Matrix"
+    )
+    data.add(comment)
+    data.flush()
+    proposal = Disposition(
+        comment_id=comment.id,
+        state=DispositionState.PROPOSED,
+        kind=DispositionKind.NOTED,
+        rationale="Matrix",
+    )
+    data.add(proposal)
     data.commit()
+    links = LinkSettings(secret=str(app.config["SECRET_KEY"]), base_url="", hours=72)
     secret = str(app.config["SECRET_KEY"])
     base = {
         "slug": OFFICE,
@@ -368,6 +411,13 @@ def values(app: Flask, data: Session) -> dict[str, dict[str, Any]]:
         },
         "secretariat_people.remove_facilitator": {"slug": _slug(data, facilitator.assembly_id)},
         "admin.": {"user_id": resident.id, "body_id": body.id},
+        "residents.": {
+            "token": verification_link(links, resident, NOW).rsplit("/", 1)[1],
+        },
+        "ledger.": {"slug": WORKSPACE, "proposal_id": proposal.id},
+        "ledger.show_input": {"slug": OFFICE},
+        "ledger.show_report": {"slug": OFFICE},
+        "ledger.download_report": {"slug": OFFICE},
     }
 
 
