@@ -3,6 +3,17 @@
 from .accounts import UNUSABLE_PASSWORD, LoginAttempt, User
 from .assemblies import Assembly, Material, Meeting, Member, Phase
 from .base import Base, utcnow
+from .council import (
+    AnswerDraft,
+    AnswerTemplate,
+    AnswerVersion,
+    CouncilAnswer,
+    FollowerNotice,
+    Handover,
+    ImplementationItem,
+    ImplementationUpdate,
+    Milestone,
+)
 from .enums import (
     AnswerStatus,
     AssemblyStatus,
@@ -17,7 +28,7 @@ from .enums import (
     Role,
     SupportLevel,
 )
-from .participation import AuditEvent, Comment, CommitteeInput, CouncilAnswer
+from .participation import AuditEvent, Comment, CommitteeInput
 from .people import (
     Body,
     BodyMembership,
@@ -55,6 +66,14 @@ from .site import SiteSettings
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
+    "AnswerDraft",
+    "AnswerTemplate",
+    "AnswerVersion",
+    "FollowerNotice",
+    "Handover",
+    "ImplementationItem",
+    "ImplementationUpdate",
+    "Milestone",
     "ACTIVE_EMAIL_INDEX",
     "UNUSABLE_PASSWORD",
     "Body",

@@ -1,19 +1,19 @@
-"""What others say about an assembly's work: comments, local committees' input, the council's answer."""
+"""What others say about an assembly's work: comments, local committees' input (the council's
+answer is in council.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, enum_column, utcnow
-from .enums import AnswerStatus, CommentStatus, ImplementationStatus
+from .enums import CommentStatus
 
 if TYPE_CHECKING:
     from .accounts import User
-    from .recommendations import Recommendation
 
 
 class Comment(Base):
@@ -50,31 +50,6 @@ class CommitteeInput(Base):
     committee_name: Mapped[str] = mapped_column(String(160))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class CouncilAnswer(Base):
-    """The council's answer to one recommendation: what it does now, later, or not, and why."""
-
-    __tablename__ = "council_answer"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"), unique=True
-    )
-    status: Mapped[AnswerStatus] = mapped_column(
-        enum_column(AnswerStatus), default=AnswerStatus.PENDING
-    )
-    text: Mapped[str] = mapped_column(Text, default="")
-    decided_by: Mapped[str] = mapped_column(String(200), default="")
-    decided_on: Mapped[date | None]
-    due_on: Mapped[date | None]
-    implementation: Mapped[ImplementationStatus] = mapped_column(
-        enum_column(ImplementationStatus), default=ImplementationStatus.NOT_STARTED
-    )
-    implementation_note: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    recommendation: Mapped[Recommendation] = relationship(back_populates="answer")
 
 
 class AuditEvent(Base):
