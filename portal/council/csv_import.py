@@ -40,6 +40,7 @@ class ImportRefused(Invalid):
 
 @dataclass
 class Change:
+    recommendation: Recommendation
     answer: CouncilAnswer
     assembly: Assembly
     status: ImplementationStatus
@@ -128,9 +129,7 @@ def import_updates(session: Session, data: bytes, actor: User, now: datetime) ->
                 str(_l("Linje %(i)d: du må ikke opdatere anbefalinger fra %(s)s.", i=index, s=slug))
             )
             continue
-        answer = rec.answer or CouncilAnswer()
-        if rec.answer is None:
-            rec.answer = answer
+        answer = rec.answer or CouncilAnswer()  # attached only when the file is applied
         note = (line.get("note") or "").strip()
         errors, status, progress = implementation.check_update(
             answer, (line.get("implementation_status") or "").strip(), line.get("progress"), note
@@ -143,11 +142,11 @@ def import_updates(session: Session, data: bytes, actor: User, now: datetime) ->
             answer.progress,
             answer.implementation_note or "",
         ):
-            changes.append(Change(answer, rec.assembly, status, progress, note))
-    if problems:
-        session.rollback()
+            changes.append(Change(rec, answer, rec.assembly, status, progress, note))
+    if problems:  # nothing was changed in the session: the request ends without a commit
         raise ImportRefused(problems)
     for change in changes:
+        change.recommendation.answer = change.answer
         if implementation.apply_update(
             change.answer, change.status, change.progress, change.note, actor, now
         ):
