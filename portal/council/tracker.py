@@ -94,7 +94,7 @@ class Summary:
 
 @dataclass
 class Choices:
-    assemblies: list[tuple[str, str]] = field(default_factory=list)
+    assemblies: list[tuple[str, str, str | None]] = field(default_factory=list)  # slug, da, en
     bodies: list[tuple[int, str]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
 
@@ -252,7 +252,7 @@ def summary(session: Session, f: TrackerFilter, today: date) -> Summary:
 def choices(session: Session) -> Choices:
     """What the filter menus offer: public assemblies, receiving bodies, start years."""
     assemblies = session.execute(
-        select(Assembly.slug, Assembly.title)
+        select(Assembly.slug, Assembly.title, Assembly.title_en)
         .where(Assembly.status.in_(PUBLIC_STATUSES))
         .order_by(Assembly.title)
     ).all()
@@ -269,7 +269,7 @@ def choices(session: Session) -> Choices:
         .group_by(Phase.assembly_id)
     ).all()
     return Choices(
-        [(s, t) for s, t in assemblies],
+        [(s, t, e) for s, t, e in assemblies],
         [(i, n) for i, n in bodies],
         sorted({s.year for s in starts if s is not None}, reverse=True),
     )
