@@ -20,9 +20,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..auth import current_account, role_required
+from ..auth import current_account, login_manager, role_required
 from ..backoffice.assemblies import get_any_assembly
-from ..council import answers, csv_import, handover, implementation, landing, story, tracker
+from ..council import (
+    answers,
+    csv_import,
+    handover,
+    implementation,
+    landing,
+    notify,
+    story,
+    tracker,
+)
 from ..council.access import require_answerer
 from ..db import get_session
 from ..errors import Forbidden, Invalid, form_page
@@ -70,6 +79,33 @@ def implementation_options() -> list[tuple[str, str]]:
 @bp.app_template_global()
 def body_options(bodies: list[Body]) -> list[tuple[int, str]]:
     return [(b.id, b.name) for b in bodies]
+
+
+@bp.app_template_global()
+def my_membership(assembly: Assembly) -> Any:
+    """The logged-in user's active membership of the assembly (from the loaded members), or None."""
+    if not current_user.is_authenticated:
+        return None
+    return next(
+        (m for m in assembly.members if m.user_id == current_user.id and m.status == "active"),
+        None,
+    )
+
+
+@bp.post("/assemblies/<slug>/stay-informed")
+def set_stay_informed(slug: str) -> BaseResponse:
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()  # type: ignore[no-any-return]
+    session = get_session()
+    on = request.form.get("stay_informed") == "yes"
+    notify.set_stay_informed(session, current_account(), get_any_assembly(session, slug), on)
+    flash(
+        _("Du får besked, når politikerne svarer og når noget ændrer sig.")
+        if on
+        else _("Du får ikke længere besked om svarene."),
+        "success",
+    )
+    return redirect(url_for("public.show_assembly", slug=slug) + "#hold-mig-orienteret")
 
 
 # --- the public tracker ----------------------------------------------------------------------

@@ -162,3 +162,22 @@ def _overdue_mail(session: Session, assembly: Assembly, recs: list[Recommendatio
             str(_l("Du får denne e-mail, fordi du har bedt om at blive holdt orienteret.")),
         ]
         return _send(session, assembly, subject, lines)
+
+
+def set_stay_informed(session: Session, user: User, assembly: Assembly, on: bool) -> Member:
+    """A member (only) opts in or out of e-mails about answers and implementation."""
+    from ..errors import Forbidden
+    from ..models import MemberStatus
+
+    member = session.scalar(
+        select(Member).where(
+            Member.assembly_id == assembly.id,
+            Member.user_id == user.id,
+            Member.status == MemberStatus.ACTIVE,
+        )
+    )
+    if member is None:
+        raise Forbidden()
+    member.stay_informed = on
+    session.commit()
+    return member

@@ -219,3 +219,49 @@ def test_bulk_template_and_publish_selected(login_as) -> None:  # type: ignore[n
     assert "Vi undersøger det." in public and "Undersøges nærmere" in public
     draft_left = client.get(f"{SKY}/recommendations/2/preview").get_data(as_text=True)
     assert "regnvandsbede" in draft_left  # number 2's draft was not published
+
+
+def test_members_opt_in_to_stay_informed_and_others_cannot(
+    login_as, client: FlaskClient, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.models import Member
+
+    url = "/assemblies/groent-byliv-indre-oesterbro/stay-informed"
+    response = client.post(url, data={"stay_informed": "yes"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login_as("member")
+    page = client.get("/assemblies/groent-byliv-indre-oesterbro").get_data(as_text=True)
+    assert "Giv mig besked om svarene" in page
+    assert client.post(url, data={"stay_informed": "yes"}).status_code == 302
+    member = db.scalar(
+        select(Member)
+        .join(User, Member.user_id == User.id)
+        .where(User.email == "member@example.org")
+    )
+    assert member is not None
+    db.refresh(member)
+    assert member.stay_informed is True
+    assert "Stop beskederne" in client.get("/assemblies/groent-byliv-indre-oesterbro").get_data(
+        as_text=True
+    )
+    client.post("/logout")
+    login_as("resident")
+    assert client.post(url, data={"stay_informed": "yes"}).status_code == 403
+
+
+def test_the_hourly_job_tells_followers_once(app, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from portal import jobs
+    from portal.models import Assembly, FollowerNotice, Member, OutboxEmail
+
+    assembly = db.scalar(select(Assembly).where(Assembly.slug == "skybrud-amager-oest"))
+    assert assembly is not None
+    member = db.scalar(select(Member).where(Member.assembly_id == assembly.id))
+    resident = db.scalar(select(User).where(User.email == "resident@example.org"))
+    assert member is not None and resident is not None
+    member.user_id, member.stay_informed = resident.id, True
+    db.commit()
+    jobs.tell_overdue_followers()
+    jobs.tell_overdue_followers()
+    mails = db.scalars(select(OutboxEmail).where(OutboxEmail.to == "resident@example.org")).all()
+    assert len(mails) == 1 and "Regnvandsbede i sidegaderne" in mails[0].body
+    assert len(db.scalars(select(FollowerNotice)).all()) == 3
