@@ -43,7 +43,6 @@ STAFF = {
         "/assemblies/middelalderbyen-2019/recommendations/9",
     ],
     "secretariat": [
-        "/council/assemblies/skybrud-amager-oest/handover",
         "/secretariat/assemblies/baeredygtigt-forbrug",
         "/secretariat/assemblies/baeredygtigt-forbrug/quotas",
         "/secretariat/assemblies/baeredygtigt-forbrug/draw",
