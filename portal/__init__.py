@@ -28,6 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         admin,
         backoffice,
         backoffice_meetings,
+        council,
         dev,
         ledger,
         library,
@@ -67,6 +68,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(mypage.bp)
     app.register_blueprint(residents.bp)
     app.register_blueprint(ledger.bp)
+    app.register_blueprint(council.bp)
+    app.register_blueprint(council.council)
     errors.init_app(app)
     register_cli(app)
     if app.config["BENCH_CEILING"]:

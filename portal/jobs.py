@@ -215,6 +215,18 @@ def retention() -> None:
         log.info("retention: %d assemblies' respondents and %d e-mails blanked", blanked, old)
 
 
+@periodic(crontab(minute="23"))
+def tell_overdue_followers() -> None:
+    """Every hour: members who asked to stay informed hear once that answers are overdue."""
+    from .council import notify
+    from .phases import local_date
+
+    with session() as s:
+        sent = notify.tell_overdue(s, clock(), local_date(clock()))
+    if sent:
+        log.info("overdue answers: %d e-mails to followers queued", sent)
+
+
 def on_consumer_start(app: Flask) -> None:
     """Before the consumer takes jobs: what a dead worker left behind is cleaned up at once."""
     with app.app_context():

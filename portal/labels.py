@@ -107,14 +107,15 @@ SUPPORT = {
 
 ANSWER = {
     AnswerStatus.PENDING: _l("Afventer svar"),
-    AnswerStatus.ADOPTED: _l("Vedtaget – gennemføres nu"),
-    AnswerStatus.ADOPTED_LATER: _l("Vedtaget – gennemføres senere"),
-    AnswerStatus.PARTLY: _l("Delvist vedtaget"),
-    AnswerStatus.REJECTED: _l("Ikke vedtaget"),
+    AnswerStatus.ADOPTED: _l("Gennemføres nu"),
+    AnswerStatus.ADOPTED_LATER: _l("Arbejdes videre med på længere sigt"),
+    AnswerStatus.PARTLY: _l("Gennemføres delvist"),
+    AnswerStatus.INVESTIGATE: _l("Undersøges nærmere"),
+    AnswerStatus.REJECTED: _l("Gennemføres ikke"),
 }
 
 IMPLEMENTATION = {
-    ImplementationStatus.NOT_STARTED: _l("Ikke begyndt"),
+    ImplementationStatus.NOT_STARTED: _l("Ikke startet"),
     ImplementationStatus.IN_PROGRESS: _l("I gang"),
     ImplementationStatus.DONE: _l("Gennemført"),
     ImplementationStatus.STOPPED: _l("Stoppet"),

@@ -41,7 +41,7 @@ from ..passwords import hash_password
 from ..phases import local_date
 from ..sanitize import markdown_to_html
 from . import content as c
-from . import ledger, office, overdue, people, pools, recorded, selection_phase
+from . import council, ledger, office, overdue, people, pools, recorded, selection_phase
 
 DEMO_PASSWORD = "demo-adgangskode"
 # (e-mail, name, staff role); members, the lokaludvalg and the council's body are relations
@@ -94,6 +94,8 @@ def load_demo(
     if middelalder is not None:
         ledger.add_middelalderbyen_input(session, middelalder, users["secretariat@example.org"])
         session.flush()
+    council.load_council(session, users, today)
+    session.flush()
 
 
 def _accounts(session: Session, hash_kind: str, now: datetime) -> dict[str, User]:
@@ -208,7 +210,6 @@ def _middelalderbyen(session: Session, secretariat: User, upload_dir: str) -> No
             text=answer_text,
             decided_by="Teknik- og Miljøudvalget",
             decided_on=date(2020, 3, 2),
-            due_on=due,
             implementation=ImplementationStatus.IN_PROGRESS
             if answer in ("adopted", "adopted_later", "partly")
             else ImplementationStatus.NOT_STARTED,

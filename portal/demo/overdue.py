@@ -196,7 +196,6 @@ def add_overdue_assembly(session: Session, today: date, secretariat: User, uploa
             text="Lokaludvalget og beboerne inddrages gade for gade." if answered else "",
             decided_by="Teknik- og Miljøudvalget" if answered else "",
             decided_on=handover + timedelta(days=30) if answered else None,
-            due_on=assembly.answer_due,
             implementation=ImplementationStatus.NOT_STARTED,
         )
         assembly.recommendations.append(rec)

@@ -11,6 +11,17 @@ from .consultation import (
     ModerationEvent,
     Report,
 )
+from .council import (
+    AnswerDraft,
+    AnswerTemplate,
+    AnswerVersion,
+    CouncilAnswer,
+    FollowerNotice,
+    Handover,
+    ImplementationItem,
+    ImplementationUpdate,
+    Milestone,
+)
 from .enums import (
     AnswerStatus,
     AssemblyStatus,
@@ -30,7 +41,7 @@ from .enums import (
     Role,
     SupportLevel,
 )
-from .participation import AuditEvent, CouncilAnswer
+from .participation import AuditEvent
 from .people import (
     Body,
     BodyMembership,
@@ -69,6 +80,14 @@ from .site import SiteSettings
 from .workspace import GroupMembership, Post, RecommendationProposal, Thread, WorkingGroup
 
 __all__ = [
+    "AnswerDraft",
+    "AnswerTemplate",
+    "AnswerVersion",
+    "FollowerNotice",
+    "Handover",
+    "ImplementationItem",
+    "ImplementationUpdate",
+    "Milestone",
     "ACTIVE_EMAIL_INDEX",
     "UNUSABLE_PASSWORD",
     "Body",

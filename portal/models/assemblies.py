@@ -197,6 +197,9 @@ class Member(Base):
         ForeignKey("registrant.id", ondelete="SET NULL")
     )
     joined_on: Mapped[date | None]
+    # Opted in to hear about answers and implementation after the assembly ends (by e-mail to
+    # the member's account, which outlives the blanking of sign-up contact data).
+    stay_informed: Mapped[bool] = mapped_column(default=False)
 
     assembly: Mapped[Assembly] = relationship(back_populates="members")
     user: Mapped[User | None] = relationship()

@@ -126,6 +126,7 @@ class AnswerStatus(StrEnum):
     ADOPTED = "adopted"  # will do now
     ADOPTED_LATER = "adopted_later"
     PARTLY = "partly"
+    INVESTIGATE = "investigate"  # to be looked into further
     REJECTED = "rejected"
 
 

@@ -1,43 +1,14 @@
-"""The council's answer to recommendations, and the audit trail of consequential actions."""
+"""The audit trail of consequential actions (comments live in consultation.py, the council's
+answers in council.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, enum_column, utcnow
-from .enums import AnswerStatus, ImplementationStatus
-
-if TYPE_CHECKING:
-    from .recommendations import Recommendation
-
-
-class CouncilAnswer(Base):
-    """The council's answer to one recommendation: what it does now, later, or not, and why."""
-
-    __tablename__ = "council_answer"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"), unique=True
-    )
-    status: Mapped[AnswerStatus] = mapped_column(
-        enum_column(AnswerStatus), default=AnswerStatus.PENDING
-    )
-    text: Mapped[str] = mapped_column(Text, default="")
-    decided_by: Mapped[str] = mapped_column(String(200), default="")
-    decided_on: Mapped[date | None] = mapped_column(index=True)  # the front page's latest answers
-    due_on: Mapped[date | None]
-    implementation: Mapped[ImplementationStatus] = mapped_column(
-        enum_column(ImplementationStatus), default=ImplementationStatus.NOT_STARTED
-    )
-    implementation_note: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    recommendation: Mapped[Recommendation] = relationship(back_populates="answer")
+from .base import Base, utcnow
 
 
 class AuditEvent(Base):

@@ -14,7 +14,7 @@ from .enums import RecommendationStatus, SupportLevel
 if TYPE_CHECKING:
     from .accounts import User
     from .assemblies import Assembly, Member
-    from .participation import CouncilAnswer
+    from .council import CouncilAnswer
 
 
 class Recommendation(Base):

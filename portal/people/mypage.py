@@ -184,10 +184,7 @@ def council_awaiting(session: Session) -> list[Awaiting]:
         )
         .options(selectinload(Recommendation.assembly), selectinload(Recommendation.answer))
     ).all()
-    items = [
-        Awaiting(r, (r.answer.due_on if r.answer and r.answer.due_on else r.assembly.answer_due))
-        for r in recs
-    ]
+    items = [Awaiting(r, r.assembly.answer_due) for r in recs]
     return sorted(items, key=lambda i: (i.due or date.max, i.recommendation.id))
 
 

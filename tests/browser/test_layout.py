@@ -60,6 +60,10 @@ PAGES: dict[str, list[str]] = {
         "/house-rules",
         "/assemblies/klimatilpasning-vejle",
         "/assemblies/skybrud-amager-oest",
+        "/assemblies/skybrud-amager-oest/recommendations/1",
+        "/assemblies/middelalderbyen-2019/recommendations/9",
+        "/recommendations",
+        "/recommendations?overdue=1",
         "/assemblies/middelalderbyen-2019/meetings/1",
         "/assemblies/middelalderbyen-2019/materials",
         "/assemblies/middelalderbyen-2019/input",
@@ -103,9 +107,17 @@ PAGES: dict[str, list[str]] = {
         "/secretariat/assemblies/middelalderbyen-2019/meetings/1/delete",
         "/dev/outbox",
         "/assemblies/middelalderbyen-2019/workspace/ledger",
+        "/council/assemblies/skybrud-amager-oest/handover",
     ],
     "admin": ["/mine", "/admin/settings", "/admin/users", "/admin/bodies"],
-    "council": ["/mine"],
+    "council": [
+        "/mine",
+        "/council",
+        "/council/assemblies/skybrud-amager-oest",
+        "/council/assemblies/skybrud-amager-oest/recommendations/2",
+        "/council/assemblies/skybrud-amager-oest/recommendations/2/preview",
+        "/council/assemblies/middelalderbyen-2019/recommendations/9",
+    ],
     "committee": ["/mine", "/mine/input"],
     "resident": ["/mine", "/mine/input"],
 }
@@ -317,7 +329,7 @@ def test_the_phone_menu_works_without_javascript(
 
 
 @pytest.mark.parametrize(("width", "lang"), [("phone", "en"), ("desktop", "da")])
-@pytest.mark.parametrize("role", ["member", "secretariat", "admin"])
+@pytest.mark.parametrize("role", ["member", "secretariat", "admin", "council"])
 def test_staff_pages_have_no_axe_violations(looker: Any, role: str, width: str, lang: str) -> None:
     """The public pages are checked in test_accessibility.py; these are the logged-in ones."""
     require_node_modules()

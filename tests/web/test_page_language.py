@@ -33,6 +33,15 @@ START = [
     "/login",
 ]
 STAFF = {
+    "council": [
+        "/council",
+        "/council/assemblies/skybrud-amager-oest",
+        "/council/assemblies/skybrud-amager-oest/recommendations/2",
+        "/council/assemblies/skybrud-amager-oest/recommendations/2/preview",
+        "/recommendations?overdue=1",
+        "/assemblies/skybrud-amager-oest/recommendations/1",
+        "/assemblies/middelalderbyen-2019/recommendations/9",
+    ],
     "secretariat": [
         "/secretariat/assemblies/baeredygtigt-forbrug",
         "/secretariat/assemblies/baeredygtigt-forbrug/quotas",

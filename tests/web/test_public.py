@@ -68,7 +68,7 @@ def test_assembly_page_shows_remit_timeline_members_meetings_materials_recs(
     assert "Trafiktal for Middelalderbyen" in html and "Valgt af borgersamlingen" in html
     assert html.count('class="recommendation"') == 9
     assert "Mindretalsudtalelse" in html
-    assert "Vedtaget – gennemføres senere" in html and "Ikke vedtaget" in html
+    assert "Arbejdes videre med på længere sigt" in html and "Gennemføres ikke" in html
     assert "Demodata" in html  # texts are illustrative and the page says so
 
 
@@ -108,7 +108,7 @@ def test_recommendation_page(client: FlaskClient) -> None:
     html = client.get("/assemblies/middelalderbyen-2019/recommendations/2").get_data(as_text=True)
     assert "Færre parkeringspladser på gaden" in html
     assert "Støtter: <strong>25</strong>" in html and "endelig optælling" in html
-    assert "Mindretalsudtalelse" in html and "Delvist vedtaget" in html
+    assert "Mindretalsudtalelse" in html and "Gennemføres delvist" in html
 
 
 def test_unknown_assembly_and_recommendation_are_404_in_the_portal_look(

@@ -81,3 +81,55 @@ def test_assembly_page_queries_do_not_grow(app, client, db) -> None:  # type: ig
     large = _count(app, client, "/assemblies/vokser")
     assert large == small, (small, large)
     assert 3 < small <= 12
+
+
+def test_tracker_queries_do_not_grow_with_the_number_of_recommendations(  # type: ignore[no-untyped-def]
+    engine,
+) -> None:
+    from tests.conftest import make_test_app
+
+    app, close = make_test_app(engine, PAGE_SIZE=100)
+    client = app.test_client()
+    try:
+        with app.app_context():
+            db = app.extensions["sessionmaker"]()
+            assembly = Assembly(
+                slug="sporet",
+                title="Sporet",
+                remit="?",
+                commissioned_by="x",
+                operator="y",
+                seats=30,
+                municipality="z",
+                status=AssemblyStatus.CONCLUDED,
+                answer_due=date(2026, 10, 1),
+            )
+            assembly.phases.append(
+                Phase(kind=PhaseKind.FINAL, starts_on=date(2026, 9, 1), ends_on=date(2026, 9, 30))
+            )
+            db.add(assembly)
+
+            def grow(n: int, start: int) -> None:
+                for i in range(start, start + n):
+                    rec = Recommendation(
+                        number=i,
+                        title=f"Anbefaling {i}",
+                        text="T",
+                        status=RecommendationStatus.FINAL,
+                    )
+                    # Every other one answered (with progress), the rest overdue.
+                    rec.answer = CouncilAnswer(text="Svar", version=i % 2, progress=10 * (i % 10))
+                    assembly.recommendations.append(rec)
+                db.commit()
+
+            grow(3, 1)
+            small = _count(app, client, "/recommendations?assembly=sporet")
+            grow(40, 4)
+            large = _count(app, client, "/recommendations?assembly=sporet")
+            assert large == small, (small, large)
+            assert "43 anbefalinger" in client.get("/recommendations?assembly=sporet").get_data(
+                as_text=True
+            )
+            db.close()
+    finally:
+        close()
