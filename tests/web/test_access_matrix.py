@@ -32,14 +32,17 @@ from portal.models import (
     Assembly,
     Body,
     Comment,
+    CouncilAnswer,
     Disposition,
     DispositionKind,
     DispositionState,
     Facilitator,
+    ImplementationItem,
     InvitationBatch,
     Material,
     Meeting,
     Member,
+    Milestone,
     MinorityStatement,
     Organisation,
     OrganisationPerson,
@@ -94,6 +97,7 @@ OWN_POST = "own post"  # only the post's author (the member wrote the post used 
 SECRETARIAT = "secretariat"  # the secretariat (and admins, who hold every role)
 ADMIN = "admin"
 DEVELOPMENT = "development"  # the dev outbox: staff only, and only outside production
+COUNCIL = "council"  # council users of the receiving body, and admins
 LEDGER = "ledger"  # the response ledger: members, facilitators and the secretariat (admins too)
 LEDGER_DECIDERS = "ledger deciders"  # recording dispositions: facilitators, secretariat, admins
 
@@ -109,6 +113,7 @@ CLASSES: dict[str, dict[str, str]] = {
     SECRETARIAT: _who({"secretariat", "admin"}),
     ADMIN: _who({"admin"}),
     DEVELOPMENT: _who({"secretariat", "admin"}),
+    COUNCIL: _who({"council", "admin"}),
     LEDGER: _who({"member", "secretariat", "admin"}),
     LEDGER_DECIDERS: _who({"secretariat", "admin"}),
 }
@@ -257,6 +262,26 @@ ACCESS: dict[str, str] = {
     "ledger.propose_disposition": LEDGER,
     "ledger.record_disposition": LEDGER_DECIDERS,
     "ledger.accept_proposal": LEDGER_DECIDERS,
+    "tracker.list_recommendations": EVERYONE,
+    "tracker.download_recommendations": EVERYONE,
+    "tracker.set_stay_informed": VOTING_MEMBERS,
+    "council.show_desk": COUNCIL,
+    "council.show_assembly": COUNCIL,
+    "council.publish_answers": COUNCIL,
+    "council.apply_template": COUNCIL,
+    "council.edit_answer": COUNCIL,
+    "council.save_answer": COUNCIL,
+    "council.preview_answer": COUNCIL,
+    "council.publish_answer": COUNCIL,
+    "council.update_implementation": COUNCIL,
+    "council.add_milestone": COUNCIL,
+    "council.complete_milestone": COUNCIL,
+    "council.add_item": COUNCIL,
+    "council.update_item": COUNCIL,
+    "council.create_template": COUNCIL,
+    "council.import_csv": COUNCIL,
+    "council.edit_handover": SECRETARIAT,
+    "council.record_handover": SECRETARIAT,
 }
 
 # Actions that end the session they are sent in: run last, then log in again.
@@ -373,6 +398,15 @@ def values(app: Flask, data: Session) -> dict[str, dict[str, Any]]:
         rationale="Matrix",
     )
     data.add(proposal)
+    answered = _one(
+        data,
+        select(CouncilAnswer)
+        .join(Recommendation, CouncilAnswer.recommendation_id == Recommendation.id)
+        .where(Recommendation.assembly_id == office.id, Recommendation.number == 1),
+    )
+    milestone = Milestone(answer_id=answered.id, title="Matrix", due_on=NOW.date())
+    item = ImplementationItem(answer_id=answered.id, title="Matrix")
+    data.add_all([milestone, item])
     data.commit()
     links = LinkSettings(secret=str(app.config["SECRET_KEY"]), base_url="", hours=72)
     secret = str(app.config["SECRET_KEY"])
@@ -415,6 +449,8 @@ def values(app: Flask, data: Session) -> dict[str, dict[str, Any]]:
             "token": verification_link(links, resident, NOW).rsplit("/", 1)[1],
         },
         "ledger.": {"slug": WORKSPACE, "proposal_id": proposal.id},
+        "tracker.": {"slug": WORKSPACE},
+        "council.": {"milestone_id": milestone.id, "item_id": item.id},
         "ledger.show_input": {"slug": OFFICE},
         "ledger.show_report": {"slug": OFFICE},
         "ledger.download_report": {"slug": OFFICE},

@@ -23,9 +23,18 @@ from portal import create_app
 from portal.db import make_engine
 from tests.conftest import TEST_DB_ENV, app_committing_to
 
-PUBLIC_BLUEPRINTS = {"public", "library", "participate", "account"}
+PUBLIC_BLUEPRINTS = {
+    "public",
+    "library",
+    "participate",
+    "account",
+    "residents",
+    "ledger",
+    "tracker",
+}
 STAFF_BLUEPRINTS = {
     "admin",
+    "council",
     "dev",
     "members",
     "mypage",
@@ -49,6 +58,14 @@ PAGES: dict[str, str] = {
     "library.show_meeting": f"/assemblies/{SLUG}/meetings/1",
     "participate.show_registration": f"/assemblies/{SLUG}/register",
     "account.login": "/login",
+    "residents.show_signup": "/signup",
+    "residents.show_signup_sent": "/signup/sent",
+    "residents.show_reset": "/account/reset",
+    "residents.show_reset_sent": "/account/reset/sent",
+    "residents.show_house_rules": "/house-rules",
+    "ledger.show_input": f"/assemblies/{HOT_SLUG}/input",
+    "ledger.show_report": f"/assemblies/{HOT_SLUG}/input/report",
+    "tracker.list_recommendations": "/recommendations",
 }
 NOT_MEASURED: dict[str, str] = {
     "public.download_selection_file": "a file of one draw run, not a page",
@@ -60,6 +77,14 @@ NOT_MEASURED: dict[str, str] = {
     "participate.show_seat": "one drawn person's personal link (one row)",
     "account.show_account": "needs a login",
     "account.show_set_password": "one account's personal link (one row)",
+    "residents.verify_email": "one account's personal link (one row)",
+    "residents.show_delete": "needs a login",
+    "residents.download_data_json": "needs a login",
+    "residents.download_data_csv": "needs a login",
+    "ledger.show_ledger": "needs a login (the assembly's workspace)",
+    "ledger.show_my_input": "needs a login",
+    "ledger.download_report": "a download of the report page's rows (one query per kind)",
+    "tracker.download_recommendations": "a download of the tracker's rows",
 }
 
 SMALL = replace(
