@@ -8,7 +8,6 @@ however much input there is: light rows for filtering and counting, then the pag
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import csvsafe
 from ..assemblies import Page
 from ..diffing import Segment, word_diff
 from ..models import (
@@ -59,7 +59,6 @@ RESPONSE_POSITION = {
 }
 
 # Cells a spreadsheet would run as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -114,7 +113,8 @@ class InputItem:
     def district(self) -> str:
         if isinstance(self.input, ConsultationResponse):
             return self.input.organisation.district
-        return ""
+        # A resident's own choice at sign-up (not proof of residence); gone with the account.
+        return self.input.author.district if self.input.author else ""
 
 
 @dataclass
@@ -142,8 +142,11 @@ def _public_statuses() -> tuple[CommentStatus, ...]:
 def _rows(session: Session, assembly: Assembly) -> list[InputRow]:
     """Every public input of the assembly (visible or hidden; never pending), light."""
     comments = session.execute(
-        select(Comment.id, Comment.recommendation_id, Comment.created_at, Comment.status)
+        select(
+            Comment.id, Comment.recommendation_id, Comment.created_at, User.district, Comment.status
+        )
         .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+        .outerjoin(User, User.id == Comment.author_id)
         .where(
             Recommendation.assembly_id == assembly.id,
             Comment.parent_id.is_(None),
@@ -166,7 +169,8 @@ def _rows(session: Session, assembly: Assembly) -> list[InputRow]:
     ).all()
     hidden = CommentStatus.HIDDEN
     rows = [
-        InputRow(InputRef("comment", i), r, t, "", None, st == hidden) for i, r, t, st in comments
+        InputRow(InputRef("comment", i), r, t, d or "", None, st == hidden)
+        for i, r, t, d, st in comments
     ] + [
         InputRow(InputRef("response", i), r, t, d or "", None, st == hidden)
         for i, r, t, d, st in responses
@@ -449,14 +453,6 @@ def list_my_input(session: Session, user: User) -> list[tuple[Assembly, InputIte
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character gets a quote in front."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
 def hidden_text(item: InputItem) -> str:
     reason = item.input.moderation_reason
     label = str(MODERATION_REASON[reason]) if reason else ""
@@ -476,7 +472,7 @@ def author_name(item: InputItem) -> str:
 def csv_report(recs: list[Recommendation], items: list[InputItem]) -> bytes:
     """The hvidbog as CSV: semicolons, UTF-8 with BOM (Excel), formula cells neutralised."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csvsafe.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
         [
             str(h)
@@ -503,7 +499,7 @@ def csv_report(recs: list[Recommendation], items: list[InputItem]) -> bytes:
         text = hidden_text(item) if item.hidden else _full_text(item)
         writer.writerow(
             [
-                safe_cell(v)
+                str(v) if v is not None else ""
                 for v in (
                     rec.number if rec else "",
                     rec.title if rec else _l("Hele udkastet"),

@@ -3,7 +3,6 @@ implementation; filters, sorting, pages, a summary and a CSV export (a fixed num
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
+from .. import csvsafe
 from ..assemblies import PUBLIC_STATUSES, Page
 from ..models import (
     AnswerStatus,
@@ -281,7 +281,7 @@ def export_csv(session: Session, f: TrackerFilter, today: date) -> str:
     rows = _rows(session, _ordered(_filtered(_columns(), f, today), f), today)
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csvsafe.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         answer = row.answer

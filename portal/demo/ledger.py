@@ -46,12 +46,13 @@ DRAFTS = {
 }
 
 RESIDENTS = [
-    ("resident@example.org", "Rasmus Borger"),
-    ("karen.jensen@example.org", "Karen Jensen"),
-    ("ahmed.hassan@example.org", "Ahmed Hassan"),
-    ("sofie.nielsen@example.org", "Sofie Nielsen"),
-    ("peter.holm@example.org", "Peter Holm"),
-    ("line.madsen@example.org", "Line Madsen"),
+    # (e-mail, name, the district they chose at sign-up)
+    ("resident@example.org", "Rasmus Borger", "Indre By"),
+    ("karen.jensen@example.org", "Karen Jensen", "Indre By"),
+    ("ahmed.hassan@example.org", "Ahmed Hassan", "Nørrebro"),
+    ("sofie.nielsen@example.org", "Sofie Nielsen", "Vesterbro/Kongens Enghave"),
+    ("peter.holm@example.org", "Peter Holm", "Østerbro"),
+    ("line.madsen@example.org", "Line Madsen", "Amager Øst"),
 ]
 
 A, P, N, OUT, T = (
@@ -267,11 +268,13 @@ RESPONSES = [
 ]
 
 
-def _user(session: Session, email: str, name: str) -> User:
+def _user(session: Session, email: str, name: str, district: str) -> User:
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(email=email, display_name=name, password_hash=UNUSABLE_PASSWORD)
         session.add(user)
+    if not user.district:
+        user.district = district
     return user
 
 
@@ -317,7 +320,7 @@ def add_middelalderbyen_input(session: Session, assembly: Assembly, facilitator:
         select(Comment.id).join(Recommendation).where(Recommendation.assembly_id == assembly.id)
     ):
         return
-    users = [_user(session, email, name) for email, name in RESIDENTS]
+    users = [_user(session, *resident) for resident in RESIDENTS]
     versions = _first_drafts(assembly)
     session.flush()
     for draft, final in versions.values():
@@ -407,7 +410,7 @@ def _responses(
         if org is None:
             org = Organisation(name=name, kind=org_kind, district=district, verified=True)
             session.add(org)
-        person = _user(session, email, person_name)
+        person = _user(session, email, person_name, district)
         session.flush()
         if (
             session.scalar(

@@ -6,7 +6,6 @@ responses …) is added there and appears in both downloads.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import datetime
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import csvsafe
 from ..models import Assembly, Comment, Member, Recommendation, User
 from .facilitators import facilitated_by
 from .organisations import organisations_of
@@ -77,27 +77,21 @@ def as_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _cell(value: Any) -> str:
-    """A spreadsheet must not run what someone typed: formula-like cells get a leading quote."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def as_csv(data: dict[str, Any]) -> str:
     """One row per value: section, item (the comment's id, the list's position), field, value."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow(["section", "item", "field", "value"])
     for field, value in data["account"].items():
-        writer.writerow(["account", "", field, _cell(value)])
+        writer.writerow(["account", "", field, value])
     for section in ("roles", "facilitates", "organisations", "council_bodies"):
         for index, value in enumerate(data[section], start=1):
-            writer.writerow([section, index, "", _cell(value)])
+            writer.writerow([section, index, "", value])
     for index, membership in enumerate(data["memberships"], start=1):
         for field, value in membership.items():
-            writer.writerow(["memberships", index, field, _cell(value)])
+            writer.writerow(["memberships", index, field, value])
     for comment in data["comments"]:
         for field, value in comment.items():
             if field != "id":
-                writer.writerow(["comments", comment["id"], field, _cell(value)])
+                writer.writerow(["comments", comment["id"], field, value])
     return out.getvalue()

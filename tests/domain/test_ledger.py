@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import csvsafe
 from portal.consultation import charts, input_report, ledger
 from portal.consultation.input_report import InputFilter
 from portal.consultation.ledger import InputRef
@@ -224,7 +225,7 @@ def test_the_csv_is_semicolon_separated_utf8_with_bom_and_neutralises_formulas(d
     assert '\'=HYPERLINK("http://evil")' in texts and "'-2+3" in texts
     answered = next(r for r in rows[1:] if r[8] == "Uden for rammen")
     assert answered[9] == "'@uden for" and answered[10] == "Udkast 2" and answered[5] == "Udkast 1"
-    assert input_report.safe_cell("+1") == "'+1" and input_report.safe_cell("ok") == "ok"
+    assert csvsafe.cell("=1+1") == "'=1+1" and csvsafe.cell("ok") == "ok"
 
 
 def test_charts_count_per_recommendation_kind_district_and_disposition(db: Session) -> None:
