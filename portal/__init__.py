@@ -28,6 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         admin,
         backoffice,
         backoffice_meetings,
+        consultation,
         dev,
         library,
         members,
@@ -61,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(secretariat_people.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(mypage.bp)
+    app.register_blueprint(consultation.bp)
     errors.init_app(app)
     register_cli(app)
     return app

@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_INDEX_DIR": str(ROOT / "instance" / "search-index"),
     "UPLOAD_DIR": str(ROOT / "instance" / "uploads"),  # materials' files; never under static/
     "UPLOAD_MAX_BYTES": 20_000_000,
+    "RESPONSE_PDF_MAX_BYTES": 10_000_000,  # a PDF attached to an organisation's response
     "ACCESSIBILITY_STATEMENT_URL": "https://www.was.digst.dk/",
     "DEFAULT_LOCALE": "da",
     "TIMEZONE": "Europe/Copenhagen",

@@ -14,11 +14,14 @@ from flask import (
     send_from_directory,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import assemblies as domain
 from .. import library, phases
 from ..activity import list_recent_activity
+from ..auth import current_account
+from ..consultation import pages
 from ..db import database_problem, get_session
 from ..htmx import page_or_partial
 from ..i18n import COOKIE, LANGUAGES
@@ -27,6 +30,7 @@ from ..numbers import parse_int
 from ..recruitment import transparency
 from ..views import is_staff, now, today
 from ._util import safe_next
+from .consultation import list_order
 
 MAX_PAGE = 100_000
 log = logging.getLogger(__name__)
@@ -122,7 +126,18 @@ def show_recommendation(slug: str, number: int) -> str:
     session = get_session()
     assembly = domain.get_assembly(session, slug)
     view = domain.get_recommendation(session, assembly, number)
-    return render_template("public/recommendation.html", assembly=assembly, view=view)
+    consultation = pages.recommendation_input(
+        session,
+        view.recommendation,
+        current_account() if current_user.is_authenticated else None,
+        now(),
+        order=list_order(),
+        page=parse_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1,
+        size=current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "public/recommendation.html", assembly=assembly, view=view, input=consultation
+    )
 
 
 @bp.get("/assemblies/<slug>/selection")
@@ -162,6 +177,11 @@ def set_language(code: str) -> BaseResponse:
             secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
         )
     return response
+
+
+@bp.get("/house-rules")
+def show_house_rules() -> str:
+    return render_template("public/house_rules.html")
 
 
 @bp.get("/privacy")

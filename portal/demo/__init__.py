@@ -68,7 +68,7 @@ def load_demo(
     now = now or datetime.now(UTC)
     today = local_date(now)
     uploads = upload_dir or str(config.load()["UPLOAD_DIR"])
-    users = _accounts(session, hash_kind)
+    users = _accounts(session, hash_kind, now)
     if session.scalar(select(SiteSettings.id)) is None:
         session.add(SiteSettings(**c.SITE))
     if (
@@ -92,7 +92,7 @@ def load_demo(
     session.flush()
 
 
-def _accounts(session: Session, hash_kind: str) -> dict[str, User]:
+def _accounts(session: Session, hash_kind: str, now: datetime) -> dict[str, User]:
     users = {}
     for email, name, role in DEMO_ACCOUNTS:
         user = session.scalar(select(User).where(User.email == email))
@@ -101,6 +101,7 @@ def _accounts(session: Session, hash_kind: str) -> dict[str, User]:
                 email=email,
                 display_name=name,
                 password_hash=hash_password(DEMO_PASSWORD, hash_kind),
+                email_verified_at=now,  # the demo's accounts may comment at once
             )
             user.set_roles({role} if role else set())
             session.add(user)
