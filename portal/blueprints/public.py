@@ -14,14 +14,12 @@ from flask import (
     send_from_directory,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import assemblies as domain
 from .. import library, phases
 from ..activity import list_recent_activity
-from ..auth import current_account
-from ..consultation import pages
+from ..consultation import pages, responses
 from ..db import database_problem, get_session
 from ..htmx import page_or_partial
 from ..i18n import COOKIE, LANGUAGES
@@ -30,7 +28,7 @@ from ..numbers import parse_int
 from ..recruitment import transparency
 from ..views import is_staff, now, today
 from ._util import safe_next
-from .consultation import list_order
+from .consultation import list_order, viewer
 
 MAX_PAGE = 100_000
 log = logging.getLogger(__name__)
@@ -106,6 +104,7 @@ def show_assembly(slug: str) -> str:
     session = get_session()
     assembly = domain.get_assembly(session, slug, include_planned=is_staff())
     recommendations = domain.public_recommendations(assembly)
+    user = viewer()
     return render_template(
         "public/assembly.html",
         assembly=assembly,
@@ -118,6 +117,9 @@ def show_assembly(slug: str) -> str:
         recommendations=recommendations,
         support=domain.support_counts(session, recommendations),
         now=now(),
+        whole_draft_responses=responses.list_responses(session, assembly, None, viewer()),
+        responses_open=bool(user and responses.organisations_for(session, user))
+        and phases.allows(assembly, phases.Feature.COMMITTEE_INPUT, today()),
     )
 
 
@@ -129,7 +131,7 @@ def show_recommendation(slug: str, number: int) -> str:
     consultation = pages.recommendation_input(
         session,
         view.recommendation,
-        current_account() if current_user.is_authenticated else None,
+        viewer(),
         now(),
         order=list_order(),
         page=parse_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1,
