@@ -149,7 +149,7 @@ def list_comments(slug: str, number: int) -> Response:
         "consultation/_comment_list.html",
         assembly=assembly,
         rec=rec,
-        view=view,
+        input=view,
     )
 
 

@@ -24,6 +24,7 @@ from portal.models import (
     ModerationEvent,
     OutboxEmail,
     RecommendationStatus,
+    User,
 )
 from portal.phases import Feature, local_date
 from portal.sanitize import plain_text_to_html
@@ -199,9 +200,9 @@ def test_premoderation_holds_input_until_approved(db: Session) -> None:
     rec = recommendation(db, 2)
     held = comments.create_comment(db, resident, rec, "Vent på mig", NOW)
     assert held.status == CommentStatus.PENDING
-    shown = lambda viewer: [
-        t.comment.id for t in comments.list_threads(db, rec, viewer, size=100).threads
-    ]  # noqa: E731
+    def shown(viewer: User | None) -> list[int]:
+        return [t.comment.id for t in comments.list_threads(db, rec, viewer, size=100).threads]
+
     assert held.id not in shown(None) and held.id in shown(resident)
     assert held in [e.item for e in moderation.moderation_queue(db).of("pending")]
     with pytest.raises(Forbidden):
