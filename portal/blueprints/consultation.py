@@ -222,6 +222,7 @@ def update_comment(comment_id: int) -> Response:
 
 # --- reports and appeals (comments and responses alike) -----------------------------------------
 
+
 def _item(kind: str, item_id: int) -> Comment | ConsultationResponse:
     session = get_session()
     item: Comment | ConsultationResponse | None = (

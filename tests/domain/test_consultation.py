@@ -200,6 +200,7 @@ def test_premoderation_holds_input_until_approved(db: Session) -> None:
     rec = recommendation(db, 2)
     held = comments.create_comment(db, resident, rec, "Vent på mig", NOW)
     assert held.status == CommentStatus.PENDING
+
     def shown(viewer: User | None) -> list[int]:
         return [t.comment.id for t in comments.list_threads(db, rec, viewer, size=100).threads]
 
