@@ -323,7 +323,7 @@ def test_hostile_text_reads_back_as_typed_and_runs_nothing(
             form = responses.ResponseForm(org.id, text[:200], "other", text)
             responses.file_response(session, person, assembly, rec, form, None, settings, now)
             extra = comments.create_comment(session, author, rec, "skjules", now)
-            moderation.hide(session, staff, extra, "off_topic", text, now)
+            moderation.hide(session, staff, extra, "off_topic", text[:2000], now)
             hidden_ids.append(extra.id)
         mine = session.scalars(select(Comment.id).where(Comment.author_id == author.id)).all()
         assert len(mine) == 3 * len(hostile)
@@ -343,7 +343,7 @@ def test_hostile_text_reads_back_as_typed_and_runs_nothing(
                  .map(a => (a.querySelector('.comment-text') || {innerText: ''}).innerText
                            .replace(/\\s+/g, ' ').trim())"""
         )
-        roots_and_replies = sorted(t for t in by_me if t != "skjules")
+        roots_and_replies = sorted(t for t in by_me if t not in ("skjules", ""))
         assert roots_and_replies == sorted(expected * 2)
         titles = page.evaluate(
             """() => [...document.querySelectorAll('article.committee-input')].map(a => [
@@ -356,7 +356,7 @@ def test_hostile_text_reads_back_as_typed_and_runs_nothing(
         assert {_norm(t[:200]) for t in hostile} <= {title for title, _t in titles}
         page.goto("/mine/comments")
         notes = _read_back(page, ".moderation-note")
-        assert sorted(notes) == expected
+        assert sorted(notes) == sorted(_norm(t[:2000]) for t in hostile)
         # A few through the real forms too.
         for text in hostile[:3]:
             page.goto(f"{REC}/3/comment?paragraph=1")
