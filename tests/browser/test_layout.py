@@ -57,6 +57,9 @@ PAGES: dict[str, list[str]] = {
         "/assemblies/skybrud-amager-oest",
         "/assemblies/middelalderbyen-2019/meetings/1",
         "/assemblies/middelalderbyen-2019/materials",
+        "/assemblies/groent-byliv-indre-oesterbro/recommendations/2/comment?paragraph=2",
+        "/house-rules",
+        "/organisations/1",
         "{receipt}",
         "{seat}",
         "{seat_confirmed}",
@@ -92,10 +95,21 @@ PAGES: dict[str, list[str]] = {
         "/secretariat/organisations",
         "/secretariat/assemblies/middelalderbyen-2019/meetings/1/delete",
         "/dev/outbox",
+        "/secretariat/moderation",
+        "/secretariat/moderation/comments/1",
     ],
     "admin": ["/mine", "/admin/settings", "/admin/users", "/admin/bodies"],
     "council": ["/mine"],
-    "committee": ["/mine"],
+    "committee": [
+        "/mine",
+        "/assemblies/groent-byliv-indre-oesterbro/responses/new",
+        "/assemblies/groent-byliv-indre-oesterbro/recommendations/1",
+    ],
+    "resident": [
+        "/assemblies/groent-byliv-indre-oesterbro/recommendations/1",
+        "/assemblies/groent-byliv-indre-oesterbro/recommendations/1/comment?paragraph=3",
+        "/mine/comments",
+    ],
 }
 ACCOUNTS = {
     "member": "member@example.org",
@@ -103,6 +117,7 @@ ACCOUNTS = {
     "admin": "admin@example.org",
     "council": "council@example.org",
     "committee": "lokaludvalg@example.org",
+    "resident": "resident@example.org",
 }
 
 MEASURE = """
