@@ -61,6 +61,7 @@ _TYPES: dict[str, type] = {
     "SESSION_COOKIE_SECURE": bool,
     "PAGE_SIZE": int,
     "UPLOAD_MAX_BYTES": int,
+    "RESPONSE_PDF_MAX_BYTES": int,
     "SET_PASSWORD_HOURS": int,
     "WTF_CSRF_ENABLED": bool,
     "TRUSTED_PROXIES": int,
