@@ -74,7 +74,7 @@ def test_the_paragraph_form_quotes_the_paragraph_and_lists_its_comments(
     client: FlaskClient,
 ) -> None:
     html = client.get(f"{REC_URL}/1/comment?paragraph=2").data.decode()
-    assert "Beboerne i gaden vælger sammen med kommunen" in html
+    assert "Beboerne i gaden vælger sammen med forvaltningen" in html
     assert 'id="paragraph-comments"' in html and "Lejere skal have samme stemme" not in html
     assert "Log ind for at kommentere" in html and "/house-rules" in html
     assert client.get(f"{REC_URL}/1/comment?paragraph=9").status_code == 404
