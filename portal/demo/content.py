@@ -317,12 +317,7 @@ GROENT_THREADS = [
 GROENT_REVISION = (
     "Lommeparker i sidegaderne",
     "Udvalgte sidegader lukkes for biler i den ene ende og bliver til små lommeparker "
-    "med træer, bænke og plads til leg.\n\n"
-    "Beboerne i gaden vælger sammen med forvaltningen, hvilke gader der er med i puljen, "
-    "og hvordan lommeparken skal se ud.\n\n"
-    "Parkeringspladser, der forsvinder, erstattes så vidt muligt i nærliggende "
-    "parkeringshuse.\n\n"
-    "Den første lommepark anlægges som forsøg i ét år og evalueres, før flere følger.",
+    "med træer, bænke og plads til leg.",
     "Tilføjet plads til leg",
 )
 
