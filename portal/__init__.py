@@ -28,6 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         admin,
         backoffice,
         backoffice_meetings,
+        consultation,
         council,
         dev,
         ledger,
@@ -70,6 +71,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(ledger.bp)
     app.register_blueprint(council.bp)
     app.register_blueprint(council.council)
+    app.register_blueprint(consultation.bp)
     errors.init_app(app)
     register_cli(app)
     if app.config["BENCH_CEILING"]:

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     # Largest request body of any kind; None: just above the largest upload (UPLOAD_MAX_BYTES +
     # room for the form's other fields). Larger bodies get a 413 page before they are read.
     "MAX_CONTENT_LENGTH": None,
+    "RESPONSE_PDF_MAX_BYTES": 10_000_000,  # a PDF attached to an organisation's response
     "ACCESSIBILITY_STATEMENT_URL": "https://www.was.digst.dk/",
     "DEFAULT_LOCALE": "da",
     "TIMEZONE": "Europe/Copenhagen",
@@ -92,6 +93,7 @@ _TYPES: dict[str, type] = {
     "PAGE_SIZE": int,
     "UPLOAD_MAX_BYTES": int,
     "MAX_CONTENT_LENGTH": int,
+    "RESPONSE_PDF_MAX_BYTES": int,
     "SET_PASSWORD_HOURS": int,
     "WTF_CSRF_ENABLED": bool,
     "TRUSTED_PROXIES": int,

@@ -15,10 +15,12 @@ from .models import (
     ImplementationStatus,
     MaterialKind,
     MemberStatus,
+    ModerationReason,
     OrganisationKind,
     PhaseKind,
     RecommendationStatus,
     RegistrantStatus,
+    ResponsePosition,
     Role,
     SupportLevel,
 )
@@ -124,6 +126,23 @@ IMPLEMENTATION = {
 # The portal's own words for quota categories and values (the demo's and the usual Danish ones).
 # Quotas are data, typed by the secretariat; words not listed here are shown as typed, and
 # templates mark them lang="da" on English pages.
+# The comment phase: moderators' public reasons, organisations' positions.
+MODERATION_REASON = {
+    ModerationReason.PERSONAL_ATTACK: _l("Personangreb eller chikane"),
+    ModerationReason.PERSONAL_DATA: _l("Personoplysninger om andre"),
+    ModerationReason.DISCRIMINATION: _l("Diskrimination"),
+    ModerationReason.SPAM: _l("Reklame eller gentagne indlæg"),
+    ModerationReason.OFF_TOPIC: _l("Uden for emnet"),
+    ModerationReason.ILLEGAL: _l("Ulovligt indhold"),
+}
+
+RESPONSE_POSITION = {
+    ResponsePosition.SUPPORTS: _l("Støtter"),
+    ResponsePosition.SUPPORTS_WITH_CHANGES: _l("Støtter med ændringer"),
+    ResponsePosition.OPPOSES: _l("Er imod"),
+    ResponsePosition.OTHER: _l("Andet"),
+}
+
 QUOTA_TERMS = {
     "Køn": _l("Køn"),
     "Kvinde": _l("Kvinde"),

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import assemblies as domain
 from .. import library, phases
 from ..activity import list_recent_activity
+from ..consultation import pages, responses
 from ..db import database_problem, get_session
 from ..htmx import page_or_partial
 from ..i18n import COOKIE, LANGUAGES
@@ -28,6 +29,7 @@ from ..pagecache import cached_page
 from ..recruitment import transparency
 from ..views import is_staff, now, today
 from ._util import safe_next
+from .consultation import list_order, viewer
 
 MAX_PAGE = 100_000
 log = logging.getLogger(__name__)
@@ -106,6 +108,7 @@ def show_assembly(slug: str) -> str:
     session = get_session()
     assembly = domain.get_assembly(session, slug, include_planned=is_staff())
     recommendations = domain.public_recommendations(assembly)
+    user = viewer()
     return render_template(
         "public/assembly.html",
         assembly=assembly,
@@ -118,6 +121,9 @@ def show_assembly(slug: str) -> str:
         recommendations=recommendations,
         support=domain.support_counts(session, recommendations),
         now=now(),
+        whole_draft_responses=responses.list_responses(session, assembly, None, viewer()),
+        responses_open=bool(user and responses.organisations_for(session, user))
+        and phases.allows(assembly, phases.Feature.COMMITTEE_INPUT, today()),
     )
 
 
@@ -127,7 +133,18 @@ def show_recommendation(slug: str, number: int) -> str:
     session = get_session()
     assembly = domain.get_assembly(session, slug)
     view = domain.get_recommendation(session, assembly, number)
-    return render_template("public/recommendation.html", assembly=assembly, view=view)
+    consultation = pages.recommendation_input(
+        session,
+        view.recommendation,
+        viewer(),
+        now(),
+        order=list_order(),
+        page=parse_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1,
+        size=current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "public/recommendation.html", assembly=assembly, view=view, input=consultation
+    )
 
 
 @bp.get("/assemblies/<slug>/selection")

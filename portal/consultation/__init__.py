@@ -1,1 +1,2 @@
-"""Public input on published drafts: comments, organisations' responses, moderation and the ledger."""
+"""Public input on published drafts: residents' comments, organisations' consultation responses
+(hÃ¸ringssvar), moderation with public reasons, and the response ledger. No Flask request access."""

@@ -40,8 +40,18 @@ from ..models import (
 from ..passwords import hash_password
 from ..phases import local_date
 from ..sanitize import markdown_to_html
+from . import (
+    consultation,
+    council,
+    ledger,
+    office,
+    overdue,
+    people,
+    pools,
+    recorded,
+    selection_phase,
+)
 from . import content as c
-from . import council, ledger, office, overdue, people, pools, recorded, selection_phase
 
 DEMO_PASSWORD = "demo-adgangskode"
 # (e-mail, name, staff role); members, the lokaludvalg and the council's body are relations
@@ -89,6 +99,10 @@ def load_demo(
     selection_phase.add_selection_phase_assembly(session, today)
     session.flush()
     people.load_people(session, users)
+    session.flush()
+    consultation.add_comment_phase(
+        session, users, now, hash_password(DEMO_PASSWORD, hash_kind), uploads
+    )
     session.flush()
     middelalder = session.scalar(select(Assembly).where(Assembly.slug == c.MIDDELALDERBYEN["slug"]))
     if middelalder is not None:

@@ -178,16 +178,27 @@ GROENT_RECOMMENDATIONS = [
     (
         "Lommeparker i sidegaderne",
         "Udvalgte sidegader lukkes for biler i den ene ende og "
-        "bliver til små lommeparker med træer og bænke.",
+        "bliver til små lommeparker med træer og bænke.\n\n"
+        "Beboerne i gaden vælger sammen med forvaltningen, hvilke gader der er med i puljen, "
+        "og hvordan lommeparken skal se ud.\n\n"
+        "Parkeringspladser, der forsvinder, erstattes så vidt muligt i nærliggende "
+        "parkeringshuse.\n\n"
+        "Den første lommepark anlægges som forsøg i ét år og evalueres, før flere følger.",
     ),
     (
         "Flere træer langs de store gader",
         "Der plantes træer langs Østerbrogade og "
-        "Nordre Frihavnsgade, hvor der er plads under jorden.",
+        "Nordre Frihavnsgade, hvor der er plads under jorden.\n\n"
+        "Hvor ledninger ligger i vejen, undersøger forvaltningen, om de kan flyttes i forbindelse "
+        "med andre gravearbejder.\n\n"
+        "Træerne vælges, så de tåler salt og tørke og giver skygge om sommeren.",
     ),
     (
         "Gårdmiljøer åbnes for naboerne",
-        "Boligforeninger får støtte til at gøre gårde grønne og åbne for naboerne om dagen.",
+        "Boligforeninger får støtte til at gøre gårde grønne og åbne for naboerne om dagen.\n\n"
+        "Støtten gives kun, hvis beboerne i foreningen har stemt for at åbne gården.\n\n"
+        "Forvaltningen hjælper med husorden, affald og forsikring, så åbningen ikke bliver en "
+        "byrde for beboerne.",
     ),
 ]
 

@@ -69,6 +69,8 @@ PAGES: dict[str, list[str]] = {
         "/assemblies/middelalderbyen-2019/input",
         "/assemblies/middelalderbyen-2019/input?kind=organisation",
         "/assemblies/middelalderbyen-2019/input/report",
+        "/assemblies/groent-byliv-indre-oesterbro/recommendations/2/comment?paragraph=2",
+        "/organisations/1",
         "{receipt}",
         "{seat}",
         "{seat_confirmed}",
@@ -108,6 +110,8 @@ PAGES: dict[str, list[str]] = {
         "/dev/outbox",
         "/assemblies/middelalderbyen-2019/workspace/ledger",
         "/council/assemblies/skybrud-amager-oest/handover",
+        "/secretariat/moderation",
+        "/secretariat/moderation/comments/1",
     ],
     "admin": ["/mine", "/admin/settings", "/admin/users", "/admin/bodies"],
     "council": [
@@ -118,8 +122,19 @@ PAGES: dict[str, list[str]] = {
         "/council/assemblies/skybrud-amager-oest/recommendations/2/preview",
         "/council/assemblies/middelalderbyen-2019/recommendations/9",
     ],
-    "committee": ["/mine", "/mine/input"],
-    "resident": ["/mine", "/mine/input"],
+    "committee": [
+        "/mine",
+        "/mine/input",
+        "/assemblies/groent-byliv-indre-oesterbro/responses/new",
+        "/assemblies/groent-byliv-indre-oesterbro/recommendations/1",
+    ],
+    "resident": [
+        "/mine",
+        "/mine/input",
+        "/assemblies/groent-byliv-indre-oesterbro/recommendations/1",
+        "/assemblies/groent-byliv-indre-oesterbro/recommendations/1/comment?paragraph=3",
+        "/mine/comments",
+    ],
 }
 ACCOUNTS = {
     "member": "member@example.org",
