@@ -32,6 +32,8 @@ from portal.models import (
     Assembly,
     Body,
     Comment,
+    CommentStatus,
+    ConsultationResponse,
     CouncilAnswer,
     Disposition,
     DispositionKind,
@@ -44,6 +46,7 @@ from portal.models import (
     Member,
     Milestone,
     MinorityStatement,
+    ModerationReason,
     Organisation,
     OrganisationPerson,
     Post,
@@ -97,6 +100,8 @@ OWN_POST = "own post"  # only the post's author (the member wrote the post used 
 SECRETARIAT = "secretariat"  # the secretariat (and admins, who hold every role)
 ADMIN = "admin"
 DEVELOPMENT = "development"  # the dev outbox: staff only, and only outside production
+AUTHOR = "author"  # only the input's author (resident@ wrote the comment used here)
+ORGANISATION_PEOPLE = "organisation people"  # people of an organisation (høringssvar)
 COUNCIL = "council"  # council users of the receiving body, and admins
 LEDGER = "ledger"  # the response ledger: members, facilitators and the secretariat (admins too)
 LEDGER_DECIDERS = "ledger deciders"  # recording dispositions: facilitators, secretariat, admins
@@ -113,6 +118,8 @@ CLASSES: dict[str, dict[str, str]] = {
     SECRETARIAT: _who({"secretariat", "admin"}),
     ADMIN: _who({"admin"}),
     DEVELOPMENT: _who({"secretariat", "admin"}),
+    AUTHOR: _who({"resident"}),
+    ORGANISATION_PEOPLE: _who({"committee"}),
     COUNCIL: _who({"council", "admin"}),
     LEDGER: _who({"member", "secretariat", "admin"}),
     LEDGER_DECIDERS: _who({"secretariat", "admin"}),
@@ -262,6 +269,25 @@ ACCESS: dict[str, str] = {
     "ledger.propose_disposition": LEDGER,
     "ledger.record_disposition": LEDGER_DECIDERS,
     "ledger.accept_proposal": LEDGER_DECIDERS,
+    "consultation.list_comments": EVERYONE,
+    "consultation.show_version": EVERYONE,
+    "consultation.show_organisation": EVERYONE,
+    "consultation.download_attachment": EVERYONE,
+    "consultation.new_comment": EVERYONE,  # the form, or how to log in and verify
+    "consultation.create_comment": SIGNED_IN,
+    "consultation.edit_comment": AUTHOR,
+    "consultation.update_comment": AUTHOR,
+    "consultation.new_report": SIGNED_IN,
+    "consultation.create_report": SIGNED_IN,
+    "consultation.new_appeal": AUTHOR,
+    "consultation.create_appeal": AUTHOR,
+    "consultation.list_my_comments": SIGNED_IN,
+    "consultation.new_response": ORGANISATION_PEOPLE,
+    "consultation.create_response": ORGANISATION_PEOPLE,
+    "consultation.show_queue": SECRETARIAT,
+    "consultation.show_item": SECRETARIAT,
+    "consultation.moderate": SECRETARIAT,
+    "consultation.set_premoderation": SECRETARIAT,
     "tracker.list_recommendations": EVERYONE,
     "tracker.download_recommendations": EVERYONE,
     "tracker.set_stay_informed": VOTING_MEMBERS,
@@ -330,6 +356,7 @@ def values(app: Flask, data: Session) -> dict[str, dict[str, Any]]:
         email=OUTSIDER,
         display_name="Anden Borgersamling",
         password_hash=hash_password(DEMO_PASSWORD, "fast"),
+        email_verified_at=NOW,  # like every demo account (unverified posting: test_consultation)
     )
     data.add(outsider)
     data.flush()
@@ -398,6 +425,20 @@ def values(app: Flask, data: Session) -> dict[str, dict[str, Any]]:
         rationale="Matrix",
     )
     data.add(proposal)
+    # resident@'s comment, hidden by a moderator (so its author may appeal once).
+    comment.status = CommentStatus.HIDDEN
+    comment.moderation_reason = ModerationReason.OFF_TOPIC
+    public_revision = _one(
+        data,
+        select(RecommendationRevision).where(
+            RecommendationRevision.recommendation_id == rec.id,
+            RecommendationRevision.public_label.is_not(None),
+        ),
+    )
+    response = _one(
+        data,
+        select(ConsultationResponse).where(ConsultationResponse.attachment_path.is_not(None)),
+    )
     answered = _one(
         data,
         select(CouncilAnswer)
@@ -450,6 +491,16 @@ def values(app: Flask, data: Session) -> dict[str, dict[str, Any]]:
         },
         "ledger.": {"slug": WORKSPACE, "proposal_id": proposal.id},
         "tracker.": {"slug": WORKSPACE},
+        "consultation.": {
+            "slug": WORKSPACE,
+            "revision_id": public_revision.id,
+            "comment_id": comment.id,
+            "kind": "comments",
+            "action": "hide",  # an empty form: the reason is missing, nothing changes
+            "item_id": comment.id,
+            "response_id": response.id,
+            "organisation_id": response.organisation_id,
+        },
         "council.": {"milestone_id": milestone.id, "item_id": item.id},
         "ledger.show_input": {"slug": OFFICE},
         "ledger.show_report": {"slug": OFFICE},
@@ -556,7 +607,9 @@ def test_access_matrix(app: Flask, values: dict[str, dict[str, Any]], role: str)
 
 def _altered(token: str, other: str) -> list[str]:
     """The ways someone might try a link that is not theirs."""
-    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    # A character inside the signature (the last base64 character carries padding bits, so
+    # changing it may not change the bytes at all).
+    flipped = token[:-10] + ("A" if token[-10] != "A" else "B") + token[-9:]
     return [
         flipped,
         token[:-1],
