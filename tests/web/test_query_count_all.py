@@ -28,6 +28,7 @@ PUBLIC_BLUEPRINTS = {
     "library",
     "participate",
     "account",
+    "consultation",
     "residents",
     "ledger",
     "tracker",
@@ -66,6 +67,13 @@ PAGES: dict[str, str] = {
     "ledger.show_input": f"/assemblies/{HOT_SLUG}/input",
     "ledger.show_report": f"/assemblies/{HOT_SLUG}/input/report",
     "tracker.list_recommendations": "/recommendations",
+    "consultation.list_comments": f"/assemblies/{HOT_SLUG}/recommendations/{HOT_NUMBER}/comments",
+    "consultation.new_comment": f"/assemblies/{HOT_SLUG}/recommendations/{HOT_NUMBER}/comment",
+    # bench/data.py: the hot recommendation's first public version is revision 1.
+    "consultation.show_version": (
+        f"/assemblies/{HOT_SLUG}/recommendations/{HOT_NUMBER}/versions/1"
+    ),
+    "consultation.show_organisation": "/organisations/1",
 }
 NOT_MEASURED: dict[str, str] = {
     "public.download_selection_file": "a file of one draw run, not a page",
@@ -85,6 +93,14 @@ NOT_MEASURED: dict[str, str] = {
     "ledger.show_my_input": "needs a login",
     "ledger.download_report": "a download of the report page's rows (one query per kind)",
     "tracker.download_recommendations": "a download of the tracker's rows",
+    "consultation.download_attachment": "a file, not a page",
+    "consultation.edit_comment": "needs a login (the comment's author)",
+    "consultation.list_my_comments": "needs a login",
+    "consultation.new_appeal": "needs a login (the author of hidden input)",
+    "consultation.new_report": "needs a login",
+    "consultation.new_response": "needs a login (an organisation's people)",
+    "consultation.show_item": "needs a login (the secretariat)",
+    "consultation.show_queue": "needs a login (the secretariat)",
 }
 
 SMALL = replace(
