@@ -14,6 +14,9 @@ from ..models import (
     Comment,
     CommentStatus,
     ConsultationResponse,
+    Disposition,
+    DispositionKind,
+    DispositionState,
     ModerationAction,
     ModerationEvent,
     ModerationReason,
@@ -188,6 +191,54 @@ FORENING_RESPONSE = (
 )
 
 
+# What the assembly has already done with some of the input while the round is still open (the
+# response ledger): comment text → (disposition, rationale). Illustrative, like all demo texts.
+DISPOSITIONS: dict[str, tuple[DispositionKind, str]] = {
+    "Hvad med varelevering": (
+        DispositionKind.ADOPTED,
+        "Anbefalingen siger nu, at varelevering skal kunne ske i faste tidsrum om morgenen.",
+    ),
+    "Hvordan sikrer I, at alle": (
+        DispositionKind.PARTLY_ADOPTED,
+        "Borgermødet suppleres med en spørgeskemaundersøgelse til alle husstande i gaden; "
+        "dør-til-dør-besøg blev fravalgt af hensyn til økonomien.",
+    ),
+    "Jeg betaler for beboerlicens": (
+        DispositionKind.OUTSIDE_REMIT,
+        "Beboerlicensens pris og refusion fastsættes af Borgerrepræsentationen og ligger uden "
+        "for borgersamlingens opdrag. Spørgsmålet er sendt videre til Teknik- og Miljøforvaltningen.",
+    ),
+    "Samlet set et godt forslag": (
+        DispositionKind.NOTED,
+        "Tak. Samlingen har taget opbakningen til efterretning.",
+    ),
+    "Husk Trianglen": (
+        DispositionKind.NOT_ADOPTED,
+        "Trianglen er en del af Metroselskabets byrum og hører under en anden plan; samlingen "
+        "har valgt at holde anbefalingen til sidegaderne.",
+    ),
+}
+
+
+def _record_dispositions(
+    session: Session, roots: list[Comment], decided_by: User, now: datetime
+) -> None:
+    """Recorded dispositions for the threads DISPOSITIONS names (public at once)."""
+    for root in roots:
+        for start, (kind, rationale) in DISPOSITIONS.items():
+            if root.text.startswith(start):
+                session.add(
+                    Disposition(
+                        comment_id=root.id,
+                        state=DispositionState.RECORDED,
+                        kind=kind,
+                        rationale=rationale,
+                        decided_by_id=decided_by.id,
+                        created_at=min(root.created_at + timedelta(hours=5), now),
+                    )
+                )
+
+
 def _residents(session: Session, password_hash: str, now: datetime) -> list[User]:
     users: list[User] = []
     for email, name in RESIDENTS:
@@ -244,12 +295,14 @@ def add_comment_phase(
     published = {n: next(r for r in rec.revisions if r.public_label) for n, rec in recs.items()}
     start = max(now - timedelta(days=3), min(r.created_at for r in published.values()))
     step = (now - timedelta(hours=2) - start) / (len(COMMENTS) + 8)
+    roots = []
     for i, (number, paragraph, who, text, replies) in enumerate(COMMENTS):
         rec, revision = recs[number], published[number]
         when = start + step * i
         root = _comment(rec.id, revision.id, phase.id, paragraph, people[who], text, when)
         session.add(root)
         session.flush()
+        roots.append(root)
         for j, (reply_who, reply_text) in enumerate(replies, start=1):
             session.add(
                 _comment(
@@ -263,6 +316,7 @@ def add_comment_phase(
                     parent=root,
                 )
             )
+    _record_dispositions(session, roots, users["secretariat@example.org"], now)
     number, paragraph, who, text = HIDDEN
     hidden = _comment(
         recs[number].id, published[number].id, phase.id, paragraph, people[who], text, start + step
