@@ -69,7 +69,7 @@ def test_no_axe_violations(
         assert page.evaluate("document.documentElement.lang") == lang, (
             f"{path}: <html lang> is not {lang!r} in the {lang} session"
         )
-        page.add_script_tag(path=str(AXE_JS))
+        page.evaluate(AXE_JS.read_text())  # evaluate: not an inline script, so the CSP allows it
         result = page.evaluate(AXE_RUN, WCAG_TAGS)
     finally:
         page.close()
