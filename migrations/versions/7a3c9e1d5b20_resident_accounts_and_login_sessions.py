@@ -18,7 +18,18 @@ branch_labels = None
 depends_on = None
 
 
+# SQLite's batch mode rebuilds the table and cannot reflect the expression index on lower(email),
+# so it is dropped before and created again after every batch on "user".
+def _drop_email_index() -> None:
+    op.drop_index("uq_user_email_lower", table_name="user")
+
+
+def _create_email_index() -> None:
+    op.create_index("uq_user_email_lower", "user", [sa.text("lower(email)")], unique=True)
+
+
 def upgrade() -> None:
+    _drop_email_index()
     with op.batch_alter_table("user") as batch:
         batch.add_column(
             sa.Column(
@@ -30,6 +41,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("user") as batch:
         batch.alter_column("district", server_default=None)
+    _create_email_index()
     # Accounts made before self-service sign-up were created by staff and set their password from
     # an e-mailed link (or will): they count as verified from their creation.
     op.execute('UPDATE "user" SET email_verified_at = created_at')
@@ -70,6 +82,8 @@ def downgrade() -> None:
     with op.batch_alter_table("login_attempt") as batch:
         batch.drop_index(batch.f("ix_login_attempt_email"))
         batch.drop_column("device")
+    _drop_email_index()
     with op.batch_alter_table("user") as batch:
         batch.drop_column("district")
         batch.drop_column("email_verified_at")
+    _create_email_index()
