@@ -77,7 +77,7 @@ def test_member_edits_a_draft_recommendation(member_page: Any) -> None:
     page.get_by_role("link", name="Rediger").click()
     text = page.locator("textarea[name=text]")
     text.fill(text.input_value() + " Også i weekenden.")
-    expect(page.locator("#diff-preview ins")).to_contain_text("weekenden")  # live diff preview
+    expect(page.locator("#diff-preview ins", has_text="weekenden")).to_have_count(1)  # live preview
     page.locator("input[name=message]").fill("Weekender med")
     page.get_by_role("button", name="Gem ny version").click()
     expect(page.locator('[role="status"]')).to_contain_text("gemt som en ny version")
@@ -85,7 +85,7 @@ def test_member_edits_a_draft_recommendation(member_page: Any) -> None:
     page.get_by_role("link", name=re.compile("Historik")).click()
     expect(page.locator("main table")).to_contain_text("Weekender med")
     page.get_by_role("button", name="Sammenlign de valgte versioner").click()
-    expect(page.locator("main ins").first).to_contain_text("weekenden")
+    expect(page.locator("main ins", has_text="weekenden")).to_have_count(1)
 
 
 def test_two_members_edit_the_same_recommendation_at_once(

@@ -248,6 +248,12 @@ def _fill_others(form: Any, targets: set[str], n: int) -> None:
             continue
         if kind in ("checkbox", "radio", "hidden", "submit", "button", "file", "password"):
             continue
+        if kind in ("number", "range"):
+            if not el.input_value():
+                el.fill("1")
+            continue
+        if kind in ("date", "time", "datetime-local", "month", "week", "color"):
+            continue  # filled by the page's own defaults or left empty (the form says so)
         if not el.input_value():
             el.fill(PLAUSIBLE.get(name, "Almindelig tekst").format(n=n))
 
