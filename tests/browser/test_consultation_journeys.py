@@ -127,6 +127,7 @@ def test_resident_comments_on_a_paragraph_with_only_the_keyboard(
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "Kommentér afsnit 2 af anbefaling 1"
         )
+        page.wait_for_load_state("load")  # the #comment-form target sets where Tab starts
         page.keyboard.press("Tab")
         box = page.get_by_role("textbox", name="Din kommentar til afsnit 2")
         expect(box).to_be_focused()
