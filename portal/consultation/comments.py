@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from .. import audit
+from ..assemblies import Page
 from ..errors import Forbidden, Invalid, NotFound, PhaseClosed
 from ..models import (
     Assembly,
@@ -47,24 +48,14 @@ class Thread:
 
 
 @dataclass
-class CommentPage:
-    threads: list[Thread]
-    number: int
-    size: int
-    total: int
-    order: Order
+class CommentPage(Page[Thread]):
+    """One page of comment threads, in the order the reader chose."""
+
+    order: Order = Order.NEWEST
 
     @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
+    def threads(self) -> list[Thread]:
+        return self.items
 
 
 def _clean_text(text: str, field_name: str = "text") -> str:
