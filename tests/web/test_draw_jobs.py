@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from portal import create_app, jobs
 from portal.config import ROOT
+from portal.db import write_session
 from portal.demo.selection_phase import add_selection_phase_assembly
 from portal.errors import Invalid
 from portal.models import (
@@ -224,7 +225,7 @@ def test_a_consumer_killed_during_a_draw_leaves_no_partial_panel(
     web = fresh["app"]
     make_session = web.extensions["sessionmaker"]
     now = datetime.now(UTC)
-    with web.app_context(), make_session() as session:
+    with web.app_context(), write_session(web) as session:
         actor = session.get(User, fresh["actor_id"])
         assert actor is not None
         assembly = _tiny(session, "draebt", now.date())
@@ -260,7 +261,7 @@ def test_a_consumer_killed_during_a_draw_leaves_no_partial_panel(
     consumer = _consumer(fresh["config"], DRAW_HEARTBEAT_TIMEOUT="2")
     try:
         failed = _wait_for(web, run_id, bound=60)
-        with web.app_context(), make_session() as session:
+        with web.app_context(), write_session(web) as session:
             actor = session.get(User, fresh["actor_id"])
             assembly = session.get(Assembly, assembly_id)
             assert actor is not None and assembly is not None
@@ -273,7 +274,7 @@ def test_a_consumer_killed_during_a_draw_leaves_no_partial_panel(
     assert failed.lottery is None and failed.fingerprint is None
     assert drawn_and_mails() == (0, 0)  # still no panel, no letters
     assert ready.status == RunStatus.READY, (ready.message, output)
-    with web.app_context(), make_session() as session:
+    with web.app_context(), write_session(web) as session:
         run = session.get(SelectionRun, again)
         me = session.get(User, fresh["actor_id"])
         assert run is not None and me is not None
@@ -296,7 +297,7 @@ def test_a_consumer_killed_in_an_email_batch_loses_nothing(
     web = fresh["app"]
     make_session = web.extensions["sessionmaker"]
     with smtp_server() as (smtp_url, inbox):
-        with web.app_context(), make_session() as session:
+        with web.app_context(), write_session(web) as session:
             for i in range(BATCH):
                 session.add(
                     OutboxEmail(to=f"batch{i}@example.org", subject=f"Besked {i}", body="Tekst")
