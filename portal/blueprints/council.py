@@ -37,6 +37,7 @@ from ..db import get_session
 from ..errors import Forbidden, Invalid, form_page
 from ..models import AnswerStatus, Assembly, Body, CouncilAnswer, ImplementationStatus, Role
 from ..numbers import parse_int
+from ..people import staff
 from ..views import now, today
 
 bp = Blueprint("tracker", __name__)
@@ -379,12 +380,10 @@ def _handover_context(slug: str, **_kwargs: Any) -> dict[str, Any]:
         raise Forbidden()
     session = get_session()
     assembly = get_any_assembly(session, slug)
-    from sqlalchemy import select
-
     return {
         "assembly": assembly,
         "handover": handover.get_handover(session, assembly),
-        "bodies": list(session.scalars(select(Body).order_by(Body.name))),
+        "bodies": staff.list_bodies(session),
     }
 
 
