@@ -73,8 +73,10 @@ def log_in(port: int, i: int) -> str:
         port, "/login", {"email": f"samtidig{i}@example.org", "password": DEMO_PASSWORD}
     )
     assert response.status == 302
-    cookie = response.getheader("Set-Cookie") or ""
-    return cookie.split(";", 1)[0]
+    # Login sets the session cookie and a device cookie (the throttle's); send both back.
+    cookies = response.headers.get_all("Set-Cookie") or []
+    assert any(c.startswith("samling=") for c in cookies), cookies
+    return "; ".join(c.split(";", 1)[0] for c in cookies)
 
 
 def test_two_hundred_simultaneous_comments(served: tuple[Flask, int]) -> None:
