@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import publishing, recommendations, workspace
@@ -168,6 +169,13 @@ def show_post(slug: str, post_id: int) -> Response:
 def edit_post(slug: str, post_id: int) -> Response:
     context = _post_context(slug, post_id)
     post = context["post"]
+    if post.author_id != context["ws"].actor.id:
+        raise Forbidden()
+    if not workspace.can_edit_post(context["ws"], post, now()):
+        flash(_("Indlægget kan ikke længere rettes."), "error")
+        return redirect(
+            url_for(".show_thread", slug=slug, thread_id=post.thread_id) + f"#post-{post.id}"
+        )
     return page_or_partial(
         "workspace/post_edit.html",
         "workspace/_post.html",

@@ -168,7 +168,7 @@ ACCESS: dict[str, str] = {
     "members.update_thread": FACILITATORS,
     "members.create_post": MEMBERS,
     "members.show_post": MEMBERS,
-    "members.edit_post": MEMBERS,  # the form shows; saving is OWN_POST
+    "members.edit_post": OWN_POST,
     "members.update_post": OWN_POST,
     "members.new_recommendation": MEMBERS,
     "members.create_recommendation": MEMBERS,
