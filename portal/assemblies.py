@@ -9,7 +9,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from sqlalchemy import ScalarSelect, Select, and_, exists, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from .errors import NotFound
 from .models import (
@@ -17,7 +17,6 @@ from .models import (
     AssemblyStatus,
     Comment,
     CommentStatus,
-    ConsultationResponse,
     Member,
     MemberStatus,
     MinorityStatement,
@@ -223,33 +222,19 @@ def panel_composition(members: list[Member]) -> Composition:
 class RecommendationView:
     recommendation: Recommendation
     support: SupportCounts
-    comments: list[Comment]
-    responses: list[ConsultationResponse]
+    comment_count: int  # visible comments that start a thread
 
 
 def get_recommendation(session: Session, assembly: Assembly, number: int) -> RecommendationView:
-    """One public recommendation with its support, minority statements, input and answer."""
+    """One public recommendation with its support and the number of comment threads on it."""
     rec = next((r for r in public_recommendations(assembly) if r.number == number), None)
     if rec is None:
         raise NotFound(f"{assembly.slug}/{number}")
-    comments = session.scalars(
-        select(Comment)
-        .where(
+    threads = session.scalar(
+        select(func.count(Comment.id)).where(
             Comment.recommendation_id == rec.id,
             Comment.status == CommentStatus.VISIBLE,
             Comment.parent_id.is_(None),
         )
-        .order_by(Comment.created_at)
-    ).all()
-    inputs = session.scalars(
-        select(ConsultationResponse)
-        .where(
-            ConsultationResponse.recommendation_id == rec.id,
-            ConsultationResponse.status == CommentStatus.VISIBLE,
-        )
-        .options(joinedload(ConsultationResponse.organisation))
-        .order_by(ConsultationResponse.created_at)
-    ).all()
-    return RecommendationView(
-        rec, support_counts(session, [rec])[rec.id], list(comments), list(inputs)
     )
+    return RecommendationView(rec, support_counts(session, [rec])[rec.id], threads or 0)

@@ -121,7 +121,9 @@ def publish_meeting(slug: str, meeting_id: int) -> Response:
 @bp.get("/meetings/<int:meeting_id>/delete")
 def confirm_delete_meeting(slug: str, meeting_id: int) -> str:
     action = url_for(".delete_meeting", slug=slug, meeting_id=meeting_id)
-    return render_template("backoffice/confirm_delete.html", action=action, **_context(slug, meeting_id))
+    return render_template(
+        "backoffice/confirm_delete.html", action=action, **_context(slug, meeting_id)
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/delete")

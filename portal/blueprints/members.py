@@ -166,7 +166,7 @@ def show_post(slug: str, post_id: int) -> Response:
 
 
 @bp.get("/posts/<int:post_id>/edit")
-def edit_post(slug: str, post_id: int) -> Response:
+def edit_post(slug: str, post_id: int) -> BaseResponse:
     context = _post_context(slug, post_id)
     post = context["post"]
     if post.author_id != context["ws"].actor.id:

@@ -321,9 +321,7 @@ def test_pages_look_right(
     assert not failures, f"{role}, {width}, {lang}:\n" + "\n".join(failures)
 
 
-def test_the_phone_menu_works_without_javascript(
-    chromium: Any, live_server: str
-) -> None:
+def test_the_phone_menu_works_without_javascript(chromium: Any, live_server: str) -> None:
     context = chromium.new_context(
         base_url=live_server, viewport=WIDTHS["phone"], java_script_enabled=False
     )
@@ -340,7 +338,6 @@ def test_the_phone_menu_works_without_javascript(
         expect(page).to_have_url(re.compile(r"/assemblies$"))
     finally:
         context.close()
-
 
 
 @pytest.mark.parametrize(("width", "lang"), [("phone", "en"), ("desktop", "da")])

@@ -64,7 +64,9 @@ def test_full_draw_fingerprint_then_seed_then_confirmation(
     assert unconfirmed.status_code == 422 and "Sæt kryds" in unconfirmed.get_data(as_text=True)
     db.refresh(run)
     assert run.status == RunStatus.READY
-    seeded = client.post(f"{BASE}/draw/{run.id}/seed", data={"seed": "3 1 4 1 5 9", "confirm": "yes"})
+    seeded = client.post(
+        f"{BASE}/draw/{run.id}/seed", data={"seed": "3 1 4 1 5 9", "confirm": "yes"}
+    )
     assert seeded.status_code == 302
     db.refresh(run)
     assert run.status == RunStatus.DRAWN and len(run.result) == assembly.seats
