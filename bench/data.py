@@ -196,7 +196,6 @@ def _users(ctx: Context) -> list[dict[str, Any]]:
                 "display_name": f"{ctx.rng.choice(FIRST)} {ctx.rng.choice(LAST)}",
                 "password_hash": UNUSABLE_PASSWORD,
                 "session_epoch": 0,
-                "failed_logins": 0,
                 "active": True,
                 "created_at": ctx.at(ctx.anchor - timedelta(days=i % 900)),
             }

@@ -31,6 +31,9 @@ SESSION_DAYS = 30  # a login session older than this has ended, whatever the bro
 DEVICE_SALT = "samling.device"
 
 
+EMAIL_LANGUAGES = ("da", "en")
+
+
 def get_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email.strip().lower()))
 
@@ -113,11 +116,13 @@ def authenticate(
     limits: LoginLimits | None = None,
     device: tuple[int, str] | None = None,
     hash_kind: str = "argon2id",
+    language: str = "",
 ) -> User:
     """Return the user for a correct password, unless this e-mail must wait (throttled).
 
     `device` is the (user id, device id) of a valid device cookie; it counts only for its own
-    account. An empty field is asked for and not counted as a failure.
+    account. An empty field is asked for and not counted as a failure. `language`, the page's,
+    becomes the language of the person's e-mails.
     """
     limits = limits or LoginLimits()
     missing: dict[str, str] = {}
@@ -145,8 +150,18 @@ def authenticate(
     mine = LoginAttempt.device == known_device if known_device else LoginAttempt.address == address
     session.execute(delete(LoginAttempt).where(LoginAttempt.email == typed, mine))
     user.last_login_at = now
+    if language in EMAIL_LANGUAGES:
+        user.language = language
     session.commit()
     return user
+
+
+def set_email_language(session: Session, user: User, language: str) -> None:
+    """The language the portal writes its e-mails to this person in."""
+    if language not in EMAIL_LANGUAGES:
+        raise Invalid({"language": str(_l("Vælg dansk eller engelsk."))})
+    user.language = language
+    session.commit()
 
 
 def device_token(secret: str, user: User, device_id: str = "") -> str:

@@ -39,9 +39,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Tables no anonymous page shows: writes to them leave the cached pages as they are.
 PRIVATE_TABLES = frozenset({"login_attempt", "outbox_email", "rate_event", "audit_event"})
 # A login, a failed login or "log out everywhere" changes these columns of a user: nothing public.
-USER_BOOKKEEPING = frozenset(
-    {"last_login_at", "failed_logins", "locked_until", "session_epoch", "password_hash"}
-)
+USER_BOOKKEEPING = frozenset({"last_login_at", "session_epoch", "password_hash", "language"})
 CHANGED = "content_changed"
 
 

@@ -22,6 +22,7 @@ from .. import accounts
 from ..auth import SESSION_TOKEN_KEY, current_account
 from ..db import get_session
 from ..errors import form_page
+from ..i18n import current_language
 from ..models import DisplayConsent, User
 from ..people import tokens
 from ..recruitment import seats
@@ -84,6 +85,7 @@ def create_session() -> Response:
         limits=_login_limits(),
         device=device,
         hash_kind=current_app.config["PASSWORD_HASH"],
+        language=current_language(),
     )
     log_in(user)
     flash(_("Du er logget ind."), "success")
@@ -125,6 +127,15 @@ def change_display_consent(member_id: int) -> Response:
     consent = DisplayConsent(raw) if raw in set(DisplayConsent) else DisplayConsent.HIDDEN
     seats.set_display_consent(get_session(), member_id, current_account(), consent)
     flash(_("Dit valg er gemt. Den offentlige side viser dig nu sådan."), "success")
+    return redirect(url_for("account.show_account"))
+
+
+@bp.post("/account/language")
+@login_required
+@form_page("account/account.html", context=lambda: _account_context())
+def change_email_language() -> Response:
+    accounts.set_email_language(get_session(), current_account(), request.form.get("language", ""))
+    flash(_("Gemt. Vi skriver vores e-mails til dig på det sprog, du valgte."), "success")
     return redirect(url_for("account.show_account"))
 
 

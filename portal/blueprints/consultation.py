@@ -300,17 +300,14 @@ def create_appeal(kind: str, item_id: int) -> Response:
     item = _appeal_context(kind, item_id)["item"]
     moderation.appeal(get_session(), current_account(), item, request.form.get("appeal", ""), now())
     flash(_("Din klage er sendt til moderatorerne."), "success")
-    return redirect(url_for("consultation.list_my_comments"))
+    return redirect(url_for("ledger.show_my_input"))
 
 
 @bp.get("/mine/comments")
 @login_required
-def list_my_comments() -> str:
-    """The person's own comments with their state (hidden ones with the reason and an appeal)."""
-    return render_template(
-        "consultation/my_comments.html",
-        items=comments.comments_by(get_session(), current_account()),
-    )
+def list_my_comments() -> Response:
+    """The old address of one's own comments: they are on "Mit input" now, with their state."""
+    return redirect(url_for("ledger.show_my_input"), 301)
 
 
 # --- organisations' responses -------------------------------------------------------------------

@@ -246,18 +246,3 @@ def paragraph_counts(session: Session, revision: RecommendationRevision) -> dict
         .group_by(Comment.paragraph)
     ).all()
     return {paragraph: n for paragraph, n in rows}
-
-
-def comments_by(session: Session, user: User) -> list[Comment]:
-    """Everything a person wrote, newest first (their own list shows hidden and pending too)."""
-    return list(
-        session.scalars(
-            select(Comment)
-            .where(Comment.author_id == user.id)
-            .options(
-                selectinload(Comment.recommendation).selectinload(Recommendation.assembly),
-                selectinload(Comment.revision),
-            )
-            .order_by(Comment.created_at.desc())
-        )
-    )

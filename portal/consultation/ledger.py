@@ -505,7 +505,7 @@ def _notify(
     author = item.author
     if author is None or not author.active:
         return
-    language = str(getattr(author, "language", None) or "da")
+    language = author.language or "da"
     with in_language(language):
         subject = (
             gettext("Svaret på dit input er ændret")

@@ -48,6 +48,20 @@ def _path(item: Input) -> str:
     return f"comments/{item.id}" if isinstance(item, Comment) else f"responses/{item.id}"
 
 
+def _public_link(session: Session, item: Input) -> str:
+    """Where the public reads the input: its recommendation, or the organisation's own page."""
+    if isinstance(item, Comment):
+        rec = item.recommendation
+        path = f"/assemblies/{rec.assembly.slug}/recommendations/{rec.number}#comment-{item.id}"
+    elif item.recommendation is not None:
+        rec = item.recommendation
+        slug = assembly_of(session, item).slug
+        path = f"/assemblies/{slug}/recommendations/{rec.number}#response-{item.id}"
+    else:
+        path = f"/organisations/{item.organisation_id}#response-{item.id}"
+    return external_url(path)
+
+
 def _ref(item: Input) -> dict[str, int | None]:
     if isinstance(item, Comment):
         return {"comment_id": item.id, "response_id": None}
@@ -117,17 +131,12 @@ def report(session: Session, actor: User, item: Input, reason: str, now: datetim
     return found
 
 
-def _language(user: User | None) -> str:
-    # Accounts may get a preferred language; until then e-mails are in Danish, the default.
-    return str(getattr(user, "language", None) or "da")
-
-
 def _tell_author(session: Session, item: Input, compose: Callable[[User], tuple[str, str]]) -> None:
     """Queue an e-mail to the input's author (if the account still exists) in their language."""
     author = item.author
     if author is None or not author.email:
         return
-    language = _language(author)
+    language = author.language or "da"
     with in_language(language):
         subject, body = compose(author)
     session.add(
@@ -205,12 +214,25 @@ def restore(session: Session, actor: User, item: Input, note: str, now: datetime
 
 
 def approve(session: Session, actor: User, item: Input, now: datetime) -> None:
-    """Pre-moderation: a moderator releases a pending input to the public."""
+    """Pre-moderation: a moderator releases a pending input to the public; the author is told."""
     _require_moderator(actor)
     if item.status != CommentStatus.PENDING:
         raise Invalid({"form": str(_l("Indlægget venter ikke på godkendelse."))})
     item.status = CommentStatus.VISIBLE
     _event(session, actor, item, ModerationAction.APPROVE, now)
+    _tell_author(
+        session,
+        item,
+        lambda _author: (
+            _("Dit indlæg er nu offentligt"),
+            _(
+                "En moderator har godkendt dit indlæg på Samling, og nu kan alle læse det.\n\n"
+                "%(link)s\n\nSe alt dit input og hvad der sker med det: %(mine)s\n",
+                link=_public_link(session, item),
+                mine=external_url("/mine/input"),
+            ),
+        ),
+    )
     session.commit()
 
 

@@ -3,9 +3,9 @@ changed, and an answer overdue (once per recommendation, recorded in `FollowerNo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,14 +26,19 @@ from ..models import (
 OVERDUE = "overdue"
 
 
-def follower_addresses(session: Session, assembly: Assembly) -> list[str]:
-    """E-mail addresses of the assembly's members who asked to stay informed (their accounts)."""
-    rows = session.scalars(
-        select(User.email)
+def followers(session: Session, assembly: Assembly) -> list[tuple[str, str]]:
+    """(address, language) of the assembly's members who asked to stay informed."""
+    rows = session.execute(
+        select(User.email, User.language)
         .join(Member, Member.user_id == User.id)
         .where(Member.assembly_id == assembly.id, Member.stay_informed.is_(True), User.active)
     ).all()
-    return sorted({r for r in rows if r})
+    return sorted({(email, language or "da") for email, language in rows if email})
+
+
+def follower_addresses(session: Session, assembly: Assembly) -> list[str]:
+    """E-mail addresses of the assembly's members who asked to stay informed (their accounts)."""
+    return [address for address, _language in followers(session, assembly)]
 
 
 def _url(assembly: Assembly, rec: Recommendation) -> str:
@@ -42,32 +47,50 @@ def _url(assembly: Assembly, rec: Recommendation) -> str:
     return external_url(f"/assemblies/{assembly.slug}/recommendations/{rec.number}")
 
 
-def _send(session: Session, assembly: Assembly, subject: str, lines: list[str]) -> int:
-    addresses = follower_addresses(session, assembly)
-    body = "\n".join(lines)
-    for address in addresses:
+def _send(
+    session: Session, assembly: Assembly, compose: Callable[[], tuple[str, list[str]]]
+) -> int:
+    """One e-mail per follower, written in the follower's language."""
+    from ..mail import in_language
+
+    written: dict[str, tuple[str, str]] = {}
+    people = followers(session, assembly)
+    for address, language in people:
+        if language not in written:
+            with in_language(language):
+                subject, lines = compose()
+            written[language] = (subject, "\n".join(lines))
+        subject, body = written[language]
         session.add(
-            OutboxEmail(to=address, subject=subject[:200], body=body, assembly_id=assembly.id)
+            OutboxEmail(
+                to=address,
+                subject=subject[:200],
+                body=body,
+                language=language,
+                assembly_id=assembly.id,
+            )
         )
-    return len(addresses)
+    return len(people)
+
+
+def _footer() -> list[str]:
+    return ["", str(_l("Du får denne e-mail, fordi du har bedt om at blive holdt orienteret."))]
 
 
 def answers_published(session: Session, assembly: Assembly, recs: list[Recommendation]) -> int:
-    """One e-mail per follower naming the recommendations that were answered (Danish)."""
+    """One e-mail per follower naming the recommendations that were answered."""
     from .. import labels
 
-    with force_locale("da"):
+    def compose() -> tuple[str, list[str]]:
         subject = str(_l("Politikerne har svaret: %(t)s", t=assembly.title))
         lines = [str(_l("Kære medlem af %(a)s", a=assembly.title)), ""]
         for rec in recs:
             status = rec.answer.status if rec.answer else AnswerStatus.PENDING
             lines.append(f"{rec.number}. {rec.title}: {labels.ANSWER[status]}")
             lines.append(_url(assembly, rec))
-        lines += [
-            "",
-            str(_l("Du får denne e-mail, fordi du har bedt om at blive holdt orienteret.")),
-        ]
-        return _send(session, assembly, subject, lines)
+        return subject, lines + _footer()
+
+    return _send(session, assembly, compose)
 
 
 def implementation_changed(session: Session, assembly: Assembly, rec: Recommendation) -> int:
@@ -77,24 +100,19 @@ def implementation_changed(session: Session, assembly: Assembly, rec: Recommenda
     answer = rec.answer
     if answer is None:
         return 0
-    with force_locale("da"):
+
+    def compose() -> tuple[str, list[str]]:
         subject = str(_l("Nyt om anbefaling %(n)d: %(t)s", n=rec.number, t=rec.title))
-        lines = [
-            str(_l("Kære medlem af %(a)s", a=assembly.title)),
-            "",
-            str(
-                _l(
-                    "Gennemførelsen af anbefaling %(n)d er nu: %(s)s (%(p)d %%).",
-                    n=rec.number,
-                    s=labels.IMPLEMENTATION[answer.implementation],
-                    p=answer.progress,
-                )
-            ),
-            _url(assembly, rec),
-            "",
-            str(_l("Du får denne e-mail, fordi du har bedt om at blive holdt orienteret.")),
-        ]
-        return _send(session, assembly, subject, lines)
+        change = _l(
+            "Gennemførelsen af anbefaling %(n)d er nu: %(s)s (%(p)d %%).",
+            n=rec.number,
+            s=labels.IMPLEMENTATION[answer.implementation],
+            p=answer.progress,
+        )
+        lines = [str(_l("Kære medlem af %(a)s", a=assembly.title)), "", str(change)]
+        return subject, [*lines, _url(assembly, rec), *_footer()]
+
+    return _send(session, assembly, compose)
 
 
 def overdue_recommendations(session: Session, today: date) -> list[Recommendation]:
@@ -144,7 +162,7 @@ def tell_overdue(session: Session, now: datetime, today: date) -> int:
 def _overdue_mail(session: Session, assembly: Assembly, recs: list[Recommendation]) -> int:
     from flask_babel import format_date
 
-    with force_locale("da"):
+    def compose() -> tuple[str, list[str]]:
         due = format_date(assembly.answer_due, "long") if assembly.answer_due else ""
         subject = str(_l("Svar udestår: %(t)s", t=assembly.title))
         lines = [
@@ -157,11 +175,9 @@ def _overdue_mail(session: Session, assembly: Assembly, recs: list[Recommendatio
         for rec in recs:
             lines.append(f"{rec.number}. {rec.title}")
             lines.append(_url(assembly, rec))
-        lines += [
-            "",
-            str(_l("Du får denne e-mail, fordi du har bedt om at blive holdt orienteret.")),
-        ]
-        return _send(session, assembly, subject, lines)
+        return subject, lines + _footer()
+
+    return _send(session, assembly, compose)
 
 
 def set_stay_informed(session: Session, user: User, assembly: Assembly, on: bool) -> Member:

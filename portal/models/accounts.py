@@ -23,15 +23,15 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     # Bumped to end every session of this user on every device (flask-login's alternative id).
     session_epoch: Mapped[int] = mapped_column(default=0)
-    # No longer used for a lock-out (ADR 0102: logins are throttled, never locked); kept for now.
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     # When the person proved the address is theirs (a signup link, or a set-password link);
     # "verified" means exactly this, never proof of residence. Unverified accounts cannot post.
     email_verified_at: Mapped[datetime | None]
     # Optional, chosen by residents at sign-up from the configured list (portal/people/residents.py).
     district: Mapped[str] = mapped_column(String(120), default="")
+    # The language the portal's e-mails to this person are written in ("da" or "en"): the one
+    # they signed up or last logged in with, or chose on their account page.
+    language: Mapped[str] = mapped_column(String(2), default="da")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

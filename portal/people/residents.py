@@ -226,6 +226,7 @@ def sign_up(
         district=form.district,
         password_hash=hash_password(form.password, hash_kind),
         created_at=now,
+        language=language if language in ("da", "en") else "da",
     )
     session.add(user)
     session.flush()

@@ -261,7 +261,7 @@ PAGES = [
     f"{REC}/1/comment?paragraph=2",
     "/house-rules",
     "/organisations/1",
-    "/mine/comments",
+    "/mine/input",
     f"/assemblies/{SLUG}/responses/new",
 ]
 
@@ -355,7 +355,7 @@ def test_hostile_text_reads_back_as_typed_and_runs_nothing(
         texts = {t for _title, t in titles}
         assert set(expected) <= texts
         assert {_norm(t[:200]) for t in hostile} <= {title for title, _t in titles}
-        page.goto("/mine/comments")
+        page.goto("/mine/input")
         notes = _read_back(page, ".moderation-note")
         assert sorted(notes) == sorted(_norm(t[:2000]) for t in hostile)
         # A few through the real forms too.

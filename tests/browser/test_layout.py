@@ -133,7 +133,6 @@ PAGES: dict[str, list[str]] = {
         "/mine/input",
         "/assemblies/groent-byliv-indre-oesterbro/recommendations/1",
         "/assemblies/groent-byliv-indre-oesterbro/recommendations/1/comment?paragraph=3",
-        "/mine/comments",
     ],
 }
 ACCOUNTS = {

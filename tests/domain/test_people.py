@@ -29,7 +29,6 @@ def test_the_database_refuses_a_second_account_for_the_same_address(db: Session)
                 display_name="B",
                 password_hash="x",
                 session_epoch=0,
-                failed_logins=0,
                 active=True,
                 created_at=NOW,
             )

@@ -156,6 +156,7 @@ ACCESS: dict[str, str] = {
     "account.set_password": PERSONAL_LINK,
     "account.show_account": SIGNED_IN,
     "account.change_password": SIGNED_IN,
+    "account.change_email_language": SIGNED_IN,
     "account.end_sessions": SIGNED_IN,
     "account.change_display_consent": OWN_MEMBERSHIP,
     "mypage.show_mypage": SIGNED_IN,

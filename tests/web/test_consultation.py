@@ -181,11 +181,15 @@ def test_report_and_moderation_with_a_public_reason(app: Flask, data: Session) -
     block = public[public.index(f'id="comment-{comment.id}"') :][:1500]
     assert "Skjult af moderator:" in block and "Personangreb eller chikane" in block
     assert "Nogle er idioter" not in block
+    own = author.get("/mine/input").data.decode()
+    own = own[own.index('class="own-moderation"') :]
+    assert "Nogle er idioter" in own and "Hold tonen" in own and "Klag over afgørelsen" in own
     appeal = author.post(f"/comments/{comment.id}/appeal", data={"appeal": "Det var sagligt"})
     assert appeal.status_code == 302
     again = author.post(f"/comments/{comment.id}/appeal", data={"appeal": "Igen"})
     assert again.status_code == 422 and "allerede klaget" in again.data.decode()
-    mine = author.get("/mine/comments").data.decode()
+    assert author.get("/mine/comments").headers["Location"].endswith("/mine/input")
+    mine = author.get("/mine/input").data.decode()
     assert "Du har klaget" in mine
     assert (
         staff.post(

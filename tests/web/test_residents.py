@@ -106,6 +106,8 @@ def test_signup_mail_is_in_the_readers_language(client: FlaskClient, store: Sess
     _signup(client)
     [mail] = _mails(store, "ny@example.org")
     assert mail.language == "en" and "Confirm" in mail.subject
+    user = _user(store, "ny@example.org")
+    assert user is not None and user.language == "en"  # later e-mails follow
 
 
 def test_signup_checks_every_field(client: FlaskClient, store: Session) -> None:
