@@ -1,10 +1,13 @@
-"""`flask backup` and `flask restore` end to end on SQLite: seed, back up, change and destroy,
-restore, and the data, the uploaded files and the job queue are back."""
+"""`flask backup` and `flask restore` end to end, on SQLite and on PostgreSQL (a database of its
+own, created and dropped here; only when the suite runs on PostgreSQL): seed, back up, change and
+destroy, restore, and the data, the uploaded files and the job queue are back."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session
 
 from portal import create_app, jobs
@@ -21,7 +24,7 @@ from portal.demo import DEMO_PASSWORD, load_demo
 from portal.demo.files import tiny_pdf
 from portal.models import Base, Material, OutboxEmail, Registrant
 
-from ..conftest import NOW
+from ..conftest import NOW, TEST_DB_ENV
 from ..web.test_registration import URL as REGISTER
 from ..web.test_registration import valid
 from .test_upload_faults import FORM, MATERIALS
@@ -30,11 +33,15 @@ GROENT = "groent-byliv-indre-oesterbro"
 PDF = tiny_pdf("Sikkerhedskopi", ["Side et"])
 
 
-@pytest.fixture
-def portal(tmp_path: Path) -> Iterator[Flask]:
-    """A portal with its own SQLite file, upload directory and queue file (all really written)."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def portal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """A portal with its own database, upload directory and queue file (all really written)."""
     (tmp_path / "live").mkdir()
-    engine = make_engine(f"sqlite:///{tmp_path / 'live' / 'samling.db'}")
+    if request.param == "sqlite":
+        url, drop = f"sqlite:///{tmp_path / 'live' / 'samling.db'}", None
+    else:
+        url, drop = _postgresql_database()
+    engine = make_engine(url)
     Base.metadata.create_all(engine)
     uploads = tmp_path / "live" / "uploads"
     with Session(engine) as session:
@@ -55,6 +62,28 @@ def portal(tmp_path: Path) -> Iterator[Flask]:
     )
     yield app
     engine.dispose()
+    if drop is not None:
+        drop()
+
+
+def _postgresql_database() -> tuple[str, Any]:
+    """A database of its own on the test server (pg_dump and pg_restore work on whole databases,
+    so the suite's schema-per-run would not do); skipped unless the suite runs on PostgreSQL."""
+    server = os.environ.get(TEST_DB_ENV, "")
+    if not server.startswith("postgresql"):
+        pytest.skip(f"PostgreSQL backups are tested when {TEST_DB_ENV} names a PostgreSQL server")
+    name = f"samling_backup_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
 
 
 def secretariat(app: Flask) -> FlaskClient:
@@ -101,7 +130,8 @@ def test_backup_then_restore_brings_data_uploads_and_queue_back(
     assert result.exit_code == 0, result.output
     assert f"{len(uploaded)} uploaded files" in result.output
     manifest = json.loads((target / "manifest.json").read_text())
-    assert manifest["database"] == "sqlite" and manifest["queue"] == "sqlite"
+    database = make_url(portal.config["ENGINE"].url).get_backend_name()
+    assert manifest["database"] == database and manifest["queue"] == "sqlite"
     assert manifest["uploads"] == uploaded and manifest["missing_uploads"] == []
     again = runner.invoke(args=["backup", str(target)])  # never over an earlier backup
     assert again.exit_code != 0 and "not empty" in again.output
@@ -134,7 +164,8 @@ def test_backup_then_restore_brings_data_uploads_and_queue_back(
     assert client.get("/healthz").status_code == 200
     # What the restore replaced is kept beside it, not deleted.
     live = Path(portal.config["UPLOAD_DIR"]).parent
-    assert any(p.name.startswith("samling.db.before-restore-") for p in live.iterdir())
+    if database == "sqlite":
+        assert any(p.name.startswith("samling.db.before-restore-") for p in live.iterdir())
     assert any(p.name.startswith("uploads.before-restore-") for p in live.iterdir())
 
 
