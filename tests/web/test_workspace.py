@@ -461,13 +461,18 @@ def test_csrf_is_required(engine: Any) -> None:
         close()
 
 
-def test_others_cannot_open_the_edit_form_of_a_post(
-    mads: FlaskClient, mette: FlaskClient, data: Session
-) -> None:
+def mettes_post(mette: FlaskClient, data: Session) -> int:
+    """Mette writes in the first thread; the new post's id."""
     thread = first_thread(data)
     mette.post(f"{WS}/forum/{thread.id}/posts", data={"text": "Mettes indlæg"})
     data.expire_all()
-    post_id = max(p.id for p in data.scalars(thread.posts.select()).all())
+    return max(p.id for p in data.scalars(thread.posts.select()).all())
+
+
+def test_others_cannot_open_the_edit_form_of_a_post(
+    mads: FlaskClient, mette: FlaskClient, data: Session
+) -> None:
+    post_id = mettes_post(mette, data)
     assert mads.get(f"{WS}/posts/{post_id}/edit").status_code == 403
     form = mette.get(f"{WS}/posts/{post_id}/edit")
     assert form.status_code == 200 and "Mettes indlæg" in form.get_data(as_text=True)
@@ -476,10 +481,7 @@ def test_others_cannot_open_the_edit_form_of_a_post(
 def test_the_edit_form_of_an_old_post_says_it_can_no_longer_be_changed(
     mette: FlaskClient, data: Session
 ) -> None:
-    thread = first_thread(data)
-    mette.post(f"{WS}/forum/{thread.id}/posts", data={"text": "Mettes indlæg"})
-    data.expire_all()
-    post_id = max(p.id for p in data.scalars(thread.posts.select()).all())
+    post_id = mettes_post(mette, data)
     mette.application.config["NOW"] = NOW + timedelta(hours=1)
     response = mette.get(f"{WS}/posts/{post_id}/edit", follow_redirects=True)
     assert "kan ikke længere rettes" in response.get_data(as_text=True)
