@@ -273,6 +273,18 @@ def publish_answer(slug: str, number: int) -> BaseResponse:
     return redirect(url_for("public.show_recommendation", slug=slug, number=number))
 
 
+def _answer_of(slug: str, number: int) -> CouncilAnswer:
+    _assembly, answer = _case(slug, number)
+    assert answer is not None
+    return answer
+
+
+def _back_to_form(slug: str, number: int, section: str, message: str) -> BaseResponse:
+    flash(message, "success")
+    url = url_for("council.edit_answer", slug=slug, number=number, _anchor=section)
+    return redirect(url)
+
+
 @council.post("/assemblies/<slug>/recommendations/<int:number>/implementation")
 @form_page("council/answer_form.html", context=_answer_context)
 def update_implementation(slug: str, number: int) -> BaseResponse:
@@ -281,50 +293,42 @@ def update_implementation(slug: str, number: int) -> BaseResponse:
     implementation.update_implementation(
         get_session(), assembly, answer, request.form, current_account(), now()
     )
-    flash(_("Gennemførelsen er opdateret."), "success")
-    return redirect(url_for("council.edit_answer", slug=slug, number=number) + "#implementation")
+    return _back_to_form(slug, number, "implementation", _("Gennemførelsen er opdateret."))
 
 
 @council.post("/assemblies/<slug>/recommendations/<int:number>/milestones")
 @form_page("council/answer_form.html", context=_answer_context)
 def add_milestone(slug: str, number: int) -> BaseResponse:
-    _assembly, answer = _case(slug, number)
-    assert answer is not None
+    answer = _answer_of(slug, number)
     implementation.add_milestone(get_session(), answer, request.form, current_account(), now())
-    flash(_("Milepælen er tilføjet."), "success")
-    return redirect(url_for("council.edit_answer", slug=slug, number=number) + "#milestones")
+    return _back_to_form(slug, number, "milestones", _("Milepælen er tilføjet."))
 
 
 @council.post("/assemblies/<slug>/recommendations/<int:number>/milestones/<int:milestone_id>")
 @form_page("council/answer_form.html", context=_answer_context)
 def complete_milestone(slug: str, number: int, milestone_id: int) -> BaseResponse:
-    _assembly, answer = _case(slug, number)
-    assert answer is not None
+    answer = _answer_of(slug, number)
     implementation.complete_milestone(get_session(), answer, milestone_id, request.form)
-    flash(_("Milepælen er nået."), "success")
-    return redirect(url_for("council.edit_answer", slug=slug, number=number) + "#milestones")
+    return _back_to_form(slug, number, "milestones", _("Milepælen er nået."))
 
 
 @council.post("/assemblies/<slug>/recommendations/<int:number>/items")
 @form_page("council/answer_form.html", context=_answer_context)
 def add_item(slug: str, number: int) -> BaseResponse:
-    _assembly, answer = _case(slug, number)
-    assert answer is not None
+    answer = _answer_of(slug, number)
     implementation.add_item(get_session(), answer, request.form, current_account(), now())
-    flash(_("Delopgaven er tilføjet. Fremdriften beregnes nu af delopgaverne."), "success")
-    return redirect(url_for("council.edit_answer", slug=slug, number=number) + "#items")
+    message = _("Delopgaven er tilføjet. Fremdriften beregnes nu af delopgaverne.")
+    return _back_to_form(slug, number, "items", message)
 
 
 @council.post("/assemblies/<slug>/recommendations/<int:number>/items/<int:item_id>")
 @form_page("council/answer_form.html", context=_answer_context)
 def update_item(slug: str, number: int, item_id: int) -> BaseResponse:
-    _assembly, answer = _case(slug, number)
-    assert answer is not None
+    answer = _answer_of(slug, number)
     implementation.set_item_progress(
         get_session(), answer, item_id, request.form, current_account(), now()
     )
-    flash(_("Delopgaven er opdateret."), "success")
-    return redirect(url_for("council.edit_answer", slug=slug, number=number) + "#items")
+    return _back_to_form(slug, number, "items", _("Delopgaven er opdateret."))
 
 
 def _desk_context(**_kwargs: Any) -> dict[str, Any]:

@@ -388,6 +388,37 @@ def _ref(item: Comment | ConsultationResponse) -> InputRef:
     return InputRef("comment" if isinstance(item, Comment) else "response", item.id)
 
 
+def _add_row(
+    session: Session,
+    access: LedgerAccess,
+    now: datetime,
+    ref: InputRef,
+    decision: Decision,
+    state: DispositionState,
+    action: str,
+) -> Disposition:
+    """One disposition row (history is never overwritten) and its audit event."""
+    row = Disposition(
+        state=state,
+        kind=decision.kind,
+        rationale=decision.rationale,
+        revision_id=decision.revision_id,
+        decided_by_id=access.actor.id,
+        created_at=now,
+        **{f"{ref.kind}_id": ref.id},
+    )
+    session.add(row)
+    audit.record(
+        session,
+        action,
+        f"{access.assembly.slug}/{ref.key}",
+        now,
+        actor=access.actor,
+        detail=decision.kind.value,
+    )
+    return row
+
+
 def record_dispositions(
     session: Session,
     access: LedgerAccess,
@@ -411,24 +442,8 @@ def record_dispositions(
         previous = current_of(history[ref])
         if _same(previous, decision):
             continue
-        row = Disposition(
-            state=DispositionState.RECORDED,
-            kind=decision.kind,
-            rationale=decision.rationale,
-            revision_id=decision.revision_id,
-            decided_by_id=access.actor.id,
-            created_at=now,
-            **{f"{ref.kind}_id": ref.id},
-        )
-        session.add(row)
-        audit.record(
-            session,
-            "disposition.changed" if previous else "disposition.recorded",
-            f"{access.assembly.slug}/{ref.key}",
-            now,
-            actor=access.actor,
-            detail=decision.kind.value,
-        )
+        action = "disposition.changed" if previous else "disposition.recorded"
+        _add_row(session, access, now, ref, decision, DispositionState.RECORDED, action)
         _notify(session, item, access.assembly, decision, changed=previous is not None)
         changed += 1
     session.commit()
@@ -451,23 +466,8 @@ def propose_disposition(
     inputs = _load_inputs(session, access.assembly, refs)
     ref = _ref(inputs[0])
     decision = parse_decision(session, inputs, kind, rationale, revision_id)
-    row = Disposition(
-        state=DispositionState.PROPOSED,
-        kind=decision.kind,
-        rationale=decision.rationale,
-        revision_id=decision.revision_id,
-        decided_by_id=access.actor.id,
-        created_at=now,
-        **{f"{ref.kind}_id": ref.id},
-    )
-    session.add(row)
-    audit.record(
-        session,
-        "disposition.proposed",
-        f"{access.assembly.slug}/{ref.key}",
-        now,
-        actor=access.actor,
-        detail=decision.kind.value,
+    row = _add_row(
+        session, access, now, ref, decision, DispositionState.PROPOSED, "disposition.proposed"
     )
     session.commit()
     return row
