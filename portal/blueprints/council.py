@@ -39,6 +39,7 @@ from ..models import AnswerStatus, Assembly, Body, CouncilAnswer, Implementation
 from ..numbers import parse_int
 from ..people import staff
 from ..views import now, today
+from ._util import safe_next
 
 bp = Blueprint("tracker", __name__)
 council = Blueprint("council", __name__, url_prefix="/council")
@@ -106,7 +107,8 @@ def set_stay_informed(slug: str) -> BaseResponse:
         else _("Du får ikke længere besked om svarene."),
         "success",
     )
-    return redirect(url_for("public.show_assembly", slug=slug) + "#hold-mig-orienteret")
+    back = url_for("public.show_assembly", slug=slug, _anchor="hold-mig-orienteret")
+    return redirect(safe_next(request.form.get("next"), back))
 
 
 # --- the public tracker ----------------------------------------------------------------------

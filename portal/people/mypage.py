@@ -45,6 +45,7 @@ class Workplace:
     drafts: list[Recommendation] = field(default_factory=list)  # members' assemblies only
     threads: list[Thread] = field(default_factory=list)
     untreated: int = 0  # input without a recorded disposition (facilitators' to-do)
+    stay_informed: bool = False  # a member asked for e-mails about the council's answers
 
 
 @dataclass
@@ -100,7 +101,7 @@ class StartPage:
         )
 
 
-def _member_workplace(session: Session, assembly: Assembly) -> Workplace:
+def _member_workplace(session: Session, assembly: Assembly, stay_informed: bool) -> Workplace:
     drafts = session.scalars(
         select(Recommendation)
         .where(Recommendation.assembly_id == assembly.id, Recommendation.status.in_(OPEN_DRAFTS))
@@ -112,20 +113,22 @@ def _member_workplace(session: Session, assembly: Assembly) -> Workplace:
         .order_by(Thread.last_post_at.desc())
         .limit(5)
     ).all()
-    return Workplace(assembly, False, len(drafts), list(drafts), list(threads))
+    return Workplace(
+        assembly, False, len(drafts), list(drafts), list(threads), stay_informed=stay_informed
+    )
 
 
 def workplaces(session: Session, user: User) -> list[Workplace]:
     """Assemblies where the user is an active member (with open drafts and threads) or a
     facilitator (with a count of open drafts, in one query however many they facilitate)."""
-    member_of = session.scalars(
-        select(Assembly)
+    member_of = session.execute(
+        select(Assembly, Member.stay_informed)
         .join(Member, Member.assembly_id == Assembly.id)
         .where(Member.user_id == user.id, Member.status == MemberStatus.ACTIVE)
         .order_by(Assembly.title)
     ).all()
-    places = [_member_workplace(session, a) for a in member_of]
-    seen = {a.id for a in member_of}
+    places = [_member_workplace(session, a, informed) for a, informed in member_of]
+    seen = {a.id for a, _informed in member_of}
     facilitated = [a for a in facilitated_by(session, user) if a.id not in seen]
     if facilitated:
         counts = {

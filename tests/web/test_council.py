@@ -244,6 +244,15 @@ def test_members_opt_in_to_stay_informed_and_others_cannot(
     assert "Stop beskederne" in client.get("/assemblies/groent-byliv-indre-oesterbro").get_data(
         as_text=True
     )
+    # The member's own page offers the same choice, and the answer comes back to it.
+    mine = client.get("/mine").get_data(as_text=True)
+    assert f'action="{url}"' in mine and "Stop beskederne" in mine
+    back = client.post(url, data={"stay_informed": "no", "next": "/mine#place-2"})
+    assert back.headers["Location"] == "/mine#place-2"
+    db.refresh(member)
+    assert member.stay_informed is False
+    elsewhere = client.post(url, data={"stay_informed": "yes", "next": "https://evil.example/"})
+    assert elsewhere.headers["Location"].startswith("/assemblies/groent-byliv-indre-oesterbro")
     client.post("/logout")
     login_as("resident")
     assert client.post(url, data={"stay_informed": "yes"}).status_code == 403
