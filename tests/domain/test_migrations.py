@@ -36,7 +36,7 @@ def test_head_matches_models(tmp_path) -> None:  # type: ignore[no-untyped-def]
     try:
         cfg = Config(str(ROOT / "alembic.ini"))
         cfg.set_main_option("script_location", str(ROOT / "migrations"))
-        with engine.begin() as connection:
+        with engine.connect() as connection:  # alembic begins and commits the transaction
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
         with engine.connect() as connection:

@@ -50,7 +50,7 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 def migrate(engine: Engine, to: str, down: bool = False) -> None:
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    with engine.begin() as connection:
+    with engine.connect() as connection:  # alembic begins and commits the transaction
         cfg.attributes["connection"] = connection
         (command.downgrade if down else command.upgrade)(cfg, to)
 
@@ -112,3 +112,41 @@ def test_down_to_the_base_and_up_again_gives_the_same_schema(engine: Engine) -> 
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate(engine, "head")
     assert schema_of(engine) == first
+
+
+def contents_of(engine: Engine) -> dict[str, tuple[int, ...]]:
+    """Per table: its number of rows and, per foreign key column, how many rows hold a value."""
+    found = inspect(engine)
+    counts: dict[str, tuple[int, ...]] = {}
+    with engine.connect() as connection:
+        for table in found.get_table_names():
+            if table == "alembic_version":
+                continue
+            columns = sorted(
+                c for fk in found.get_foreign_keys(table) for c in fk["constrained_columns"]
+            )
+            parts = ["COUNT(*)"] + [f'COUNT("{c}")' for c in columns]
+            counts[table] = tuple(
+                connection.execute(text(f'SELECT {", ".join(parts)} FROM "{table}"')).one()
+            )
+    return counts
+
+
+def test_the_last_migration_down_and_up_keeps_every_row_and_reference(engine: Engine) -> None:
+    """With data in it: SQLite's batch mode copies and drops tables, and a foreign key's
+    ON DELETE must not fire then (it once emptied user_role and unlinked every member)."""
+    from sqlalchemy.orm import Session
+
+    from portal.demo import load_demo
+
+    from ..conftest import NOW
+
+    migrate(engine, "head")
+    with Session(engine) as session:
+        load_demo(session, now=NOW, hash_kind="fast")
+        session.commit()
+    before = contents_of(engine)
+    assert before["user_role"][0] > 0 and before["member"][1] > 0
+    migrate(engine, "-1", down=True)
+    migrate(engine, "head")
+    assert contents_of(engine) == before
