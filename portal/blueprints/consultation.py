@@ -377,6 +377,57 @@ def create_response(slug: str) -> Response:
     return redirect(_back_to(response))
 
 
+def _own_response(response_id: int) -> ConsultationResponse:
+    response = responses.get_response(get_session(), response_id)
+    if response.author_id != current_account().id:
+        raise NotFound("response")
+    return response
+
+
+def _response_edit_context(response_id: int, **_kwargs: Any) -> dict[str, Any]:
+    session = get_session()
+    response = _own_response(response_id)
+    assembly = moderation.assembly_of(session, response)
+    return {
+        "item": response,
+        "assembly": assembly,
+        "positions": list(ResponsePosition),
+        "history": responses.response_history(session, response),
+        "can_edit": responses.can_edit_response(response, current_account(), assembly, now()),
+        "back": _back_to(response),
+    }
+
+
+@bp.get("/responses/<int:response_id>/edit")
+@login_required
+def edit_response(response_id: int) -> str:
+    context = _response_edit_context(response_id)
+    item = context["item"]
+    form = {"title": item.title, "position": item.position.value, "text": item.text}
+    return render_template("consultation/response_edit.html", errors={}, form=form, **context)
+
+
+@bp.post("/responses/<int:response_id>/edit")
+@login_required
+@form_page("consultation/response_edit.html", context=_response_edit_context)
+def update_response(response_id: int) -> Response:
+    response = _own_response(response_id)
+    responses.edit_response(
+        get_session(),
+        current_account(),
+        response,
+        responses.ResponseForm(
+            organisation_id=response.organisation_id,
+            title=request.form.get("title", ""),
+            position=request.form.get("position", ""),
+            text=request.form.get("text", ""),
+        ),
+        now(),
+    )
+    flash(_("Høringssvaret er rettet."), "success")
+    return redirect(_back_to(response))
+
+
 @bp.get("/responses/<int:response_id>/attachment")
 def download_attachment(response_id: int) -> Response:
     path, name = responses.attachment_file(

@@ -24,6 +24,7 @@ from ..models import (
     OrganisationPerson,
     Recommendation,
     RecommendationStatus,
+    ResponseEdit,
     ResponsePosition,
     Role,
     User,
@@ -158,6 +159,67 @@ def file_response(
     )
     session.commit()
     return response
+
+
+def can_edit_response(
+    response: ConsultationResponse, user: User | None, assembly: Assembly, now: datetime
+) -> bool:
+    """The person who filed it may change it while the round it was filed in is open."""
+    if user is None or response.author_id != user.id or response.status == CommentStatus.HIDDEN:
+        return False
+    today = local_date(now)
+    phase = next((p for p in assembly.phases if p.id == response.phase_id), None)
+    return phase is not None and phase.starts_on <= today <= phase.ends_on
+
+
+def edit_response(
+    session: Session,
+    actor: User,
+    response: ConsultationResponse,
+    form: ResponseForm,
+    now: datetime,
+) -> ConsultationResponse:
+    """Change title, position and text until the round closes; what it said before is kept
+    (ResponseEdit) and the public sees that it was changed. The PDF stays as filed."""
+    assembly = session.get(Assembly, response.assembly_id)
+    assert assembly is not None
+    if response.author_id != actor.id:
+        raise Forbidden()
+    if not can_edit_response(response, actor, assembly, now):
+        require_open(assembly, Feature.COMMITTEE_INPUT, local_date(now))
+        raise PhaseClosed(str(_l("Høringssvaret kan ikke længere rettes.")))
+    form.organisation_id = response.organisation_id  # a response stays its organisation's
+    _organisation, title, text = _checked(session, actor, form)
+    position = ResponsePosition(form.position)
+    if (title, position, text) == (response.title, response.position, response.text):
+        return response
+    session.add(
+        ResponseEdit(
+            response_id=response.id,
+            title=response.title,
+            position=response.position,
+            text=response.text,
+            edited_by_id=actor.id,
+            created_at=now,
+        )
+    )
+    response.title, response.position, response.text = title, position, text
+    response.text_html = plain_text_to_html(text)
+    response.edited_at = now
+    audit.record(session, "response.edit", f"response:{response.id}", now, actor=actor)
+    session.commit()
+    return response
+
+
+def response_history(session: Session, response: ConsultationResponse) -> list[ResponseEdit]:
+    """Earlier wordings of a response, newest first."""
+    return list(
+        session.scalars(
+            select(ResponseEdit)
+            .where(ResponseEdit.response_id == response.id)
+            .order_by(ResponseEdit.created_at.desc(), ResponseEdit.id.desc())
+        )
+    )
 
 
 def _shown(viewer: User | None) -> ColumnElement[bool]:

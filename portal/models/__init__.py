@@ -10,6 +10,7 @@ from .consultation import (
     Disposition,
     ModerationEvent,
     Report,
+    ResponseEdit,
 )
 from .council import (
     AnswerDraft,
@@ -121,6 +122,7 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "CommentEdit",
+    "ResponseEdit",
     "ConsultationResponse",
     "Disposition",
     "DispositionKind",

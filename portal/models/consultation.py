@@ -91,6 +91,22 @@ class CommentEdit(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ResponseEdit(Base):
+    """What a consultation response said before an edit (never updated; edits keep history)."""
+
+    __tablename__ = "response_edit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_response.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[ResponsePosition] = mapped_column(enum_column(ResponsePosition))
+    text: Mapped[str] = mapped_column(Text)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ConsultationResponse(Base):
     """An organisation's formal consultation response (høringssvar), filed by one of its people,
     on one recommendation or (recommendation_id None) on the assembly's whole draft."""
@@ -132,6 +148,7 @@ class ConsultationResponse(Base):
     appeal_text: Mapped[str | None] = mapped_column(Text)
     appealed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    edited_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
     author: Mapped[User | None] = relationship()

@@ -126,6 +126,7 @@ PAGES: dict[str, list[str]] = {
         "/mine",
         "/mine/input",
         "/assemblies/groent-byliv-indre-oesterbro/responses/new",
+        "/responses/1/edit",
         "/assemblies/groent-byliv-indre-oesterbro/recommendations/1",
     ],
     "resident": [

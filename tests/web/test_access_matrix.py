@@ -102,6 +102,7 @@ ADMIN = "admin"
 DEVELOPMENT = "development"  # the dev outbox: staff only, and only outside production
 AUTHOR = "author"  # only the input's author (resident@ wrote the comment used here)
 ORGANISATION_PEOPLE = "organisation people"  # people of an organisation (høringssvar)
+RESPONSE_AUTHOR = "response author"  # who filed the høringssvar used here (lokaludvalg@)
 COUNCIL = "council"  # council users of the receiving body, and admins
 LEDGER = "ledger"  # the response ledger: members, facilitators and the secretariat (admins too)
 LEDGER_DECIDERS = "ledger deciders"  # recording dispositions: facilitators, secretariat, admins
@@ -120,6 +121,7 @@ CLASSES: dict[str, dict[str, str]] = {
     DEVELOPMENT: _who({"secretariat", "admin"}),
     AUTHOR: _who({"resident"}),
     ORGANISATION_PEOPLE: _who({"committee"}),
+    RESPONSE_AUTHOR: _who({"committee"}),
     COUNCIL: _who({"council", "admin"}),
     LEDGER: _who({"member", "secretariat", "admin"}),
     LEDGER_DECIDERS: _who({"secretariat", "admin"}),
@@ -278,6 +280,8 @@ ACCESS: dict[str, str] = {
     "consultation.create_comment": SIGNED_IN,
     "consultation.edit_comment": AUTHOR,
     "consultation.update_comment": AUTHOR,
+    "consultation.edit_response": RESPONSE_AUTHOR,
+    "consultation.update_response": RESPONSE_AUTHOR,
     "consultation.new_report": SIGNED_IN,
     "consultation.create_report": SIGNED_IN,
     "consultation.new_appeal": AUTHOR,

@@ -283,6 +283,59 @@ def test_lokaludvalg_files_a_response_with_a_pdf(app: Flask, data: Session) -> N
     assert "Østerbro Lokaludvalgs høringssvar til udkastet" in org_page
 
 
+def test_the_filer_edits_a_response_until_the_round_closes_and_history_is_kept(
+    app: Flask, data: Session
+) -> None:
+    client = login(app, "lokaludvalg@example.org")
+    org_id = responses.organisations_for(data, user(data, "lokaludvalg@example.org"))[0].id
+    posted = client.post(
+        f"/assemblies/{SLUG}/responses",
+        data={
+            "organisation_id": str(org_id),
+            "recommendation": "2",
+            "title": "Første udgave",
+            "position": "opposes",
+            "text": "Vi er imod.",
+        },
+    )
+    assert posted.status_code == 302
+    filed = data.scalars(
+        select(ConsultationResponse).order_by(ConsultationResponse.id.desc())
+    ).first()
+    assert filed is not None
+    edit = f"/responses/{filed.id}/edit"
+    page = client.get(f"{REC_URL}/2").data.decode()
+    assert f'href="{edit}"' in page
+    bad = client.post(edit, data={"title": "", "position": "supports", "text": "Ny tekst"})
+    assert bad.status_code == 422 and "Skriv en titel." in bad.data.decode()
+    assert "Ny tekst" in bad.data.decode()  # what was typed is kept
+    saved = client.post(
+        edit,
+        data={"title": "Anden udgave", "position": "supports_with_changes", "text": "Ja, men."},
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"#response-{filed.id}")
+    public = app.test_client().get(f"{REC_URL}/2").data.decode()
+    block = public[public.index(f'id="response-{filed.id}"') :][:2500]
+    assert "Anden udgave" in block and "Ja, men." in block and "rettet" in block
+    assert "Første udgave" not in block
+    history = client.get(edit).data.decode()
+    assert (
+        "Tidligere udgaver" in history and "Første udgave" in history and "Vi er imod." in history
+    )
+    # Nobody else may edit it (not even to see the form), and not after the round.
+    other = login(app, "resident@example.org")
+    assert other.get(edit).status_code == 404
+    assert (
+        other.post(edit, data={"title": "x", "position": "other", "text": "x"}).status_code == 404
+    )
+    app.config["NOW"] = AFTER_ROUND
+    late = client.post(edit, data={"title": "Sent", "position": "other", "text": "For sent"})
+    assert late.status_code == 409
+    assert "kan ikke længere rettes" in client.get(edit).data.decode()
+    data.expire_all()
+    assert filed.title == "Anden udgave"
+
+
 def test_people_outside_organisations_cannot_file_responses(app: Flask) -> None:
     client = login(app, "resident@example.org")
     assert client.get(f"/assemblies/{SLUG}/responses/new").status_code == 404

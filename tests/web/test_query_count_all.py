@@ -95,6 +95,7 @@ NOT_MEASURED: dict[str, str] = {
     "tracker.download_recommendations": "a download of the tracker's rows",
     "consultation.download_attachment": "a file, not a page",
     "consultation.edit_comment": "needs a login (the comment's author)",
+    "consultation.edit_response": "needs a login (the response's author)",
     "consultation.list_my_comments": "needs a login",
     "consultation.new_appeal": "needs a login (the author of hidden input)",
     "consultation.new_report": "needs a login",
