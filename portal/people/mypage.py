@@ -13,6 +13,8 @@ from ..models import (
     AnswerStatus,
     Assembly,
     Comment,
+    CommentStatus,
+    ConsultationResponse,
     CouncilAnswer,
     Member,
     MemberStatus,
@@ -72,9 +74,19 @@ class Awaiting:
 
 
 @dataclass
+class FiledResponse:
+    """A høringssvar an organisation filed, and whether this person may still change it."""
+
+    response: ConsultationResponse
+    assembly: Assembly
+    editable: bool
+
+
+@dataclass
 class OrganisationWork:
     organisation: Organisation
     drafts: list[Recommendation]
+    filed: list[FiledResponse] = field(default_factory=list)
 
 
 @dataclass
@@ -213,10 +225,43 @@ def organisation_work(session: Session, user: User, today: date) -> list[Organis
         .order_by(Recommendation.assembly_id, Recommendation.number)
     ).all()
     open_drafts = [r for r in drafts if allows(r.assembly, Feature.COMMITTEE_INPUT, today)]
+    filed = filed_responses(session, user, [o.id for o in orgs], today)
     return [
-        OrganisationWork(o, [r for r in open_drafts if _in_district(r.assembly, o.district)])
+        OrganisationWork(
+            o,
+            [r for r in open_drafts if _in_district(r.assembly, o.district)],
+            [f for f in filed if f.response.organisation_id == o.id],
+        )
         for o in orgs
     ]
+
+
+def filed_responses(
+    session: Session, user: User, organisation_ids: list[int], today: date, limit: int = 20
+) -> list[FiledResponse]:
+    """The organisations' latest responses; the person who filed one may change it while the
+    round it was filed in is open."""
+    rows = session.execute(
+        select(ConsultationResponse, Assembly)
+        .join(Assembly, Assembly.id == ConsultationResponse.assembly_id)
+        .where(ConsultationResponse.organisation_id.in_(organisation_ids))
+        .options(
+            selectinload(Assembly.phases), selectinload(ConsultationResponse.recommendation)
+        )
+        .order_by(ConsultationResponse.created_at.desc())
+        .limit(limit)
+    ).all()
+    result = []
+    for response, assembly in rows:
+        phase = next((p for p in assembly.phases if p.id == response.phase_id), None)
+        editable = (
+            response.author_id == user.id
+            and response.status != CommentStatus.HIDDEN
+            and phase is not None
+            and phase.starts_on <= today <= phase.ends_on
+        )
+        result.append(FiledResponse(response, assembly, editable))
+    return result
 
 
 def signups(session: Session, user: User) -> list[tuple[Registrant, Assembly]]:

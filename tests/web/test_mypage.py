@@ -92,6 +92,11 @@ def test_an_organisation_sees_drafts_open_for_input_in_its_district(login_as) ->
     html = login_as("committee").get("/mine").get_data(as_text=True)
     assert "Østerbro Lokaludvalg" in html and "Verificeret organisation" in html
     assert "/assemblies/groent-byliv-indre-oesterbro/recommendations/1" in html
+    assert "/assemblies/groent-byliv-indre-oesterbro/responses/new?recommendation=1" in html
+    # Its filed responses, the demo's one on the whole draft changeable by the person who filed it.
+    filed = html[html.index("Jeres høringssvar") :]
+    assert "Østerbro Lokaludvalgs høringssvar til udkastet" in filed
+    assert "/responses/" in filed and "/edit" in filed
 
 
 def test_a_resident_sees_their_sign_ups(login_as, db: Session) -> None:  # type: ignore[no-untyped-def]
