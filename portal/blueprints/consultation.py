@@ -40,6 +40,7 @@ from ..models import (
     User,
 )
 from ..numbers import parse_int
+from ..pagecache import cached_page
 from ..phases import Feature
 from ..views import now, today
 
@@ -441,6 +442,7 @@ def download_attachment(response_id: int) -> Response:
 
 
 @bp.get("/organisations/<int:organisation_id>")
+@cached_page
 def show_organisation(organisation_id: int) -> str:
     return render_template(
         "consultation/organisation.html",

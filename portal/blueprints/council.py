@@ -37,6 +37,7 @@ from ..db import get_session
 from ..errors import Forbidden, Invalid, form_page
 from ..models import AnswerStatus, Assembly, Body, CouncilAnswer, ImplementationStatus, Role
 from ..numbers import parse_int
+from ..pagecache import cached_page
 from ..people import staff
 from ..views import now, today
 from ._util import safe_next
@@ -115,6 +116,7 @@ def set_stay_informed(slug: str) -> BaseResponse:
 
 
 @bp.get("/recommendations")
+@cached_page
 def list_recommendations() -> str:
     session = get_session()
     filters, problems = tracker.parse_filter(request.args)

@@ -32,6 +32,7 @@ from ..db import get_session
 from ..errors import form_page
 from ..models import DispositionKind
 from ..numbers import parse_int
+from ..pagecache import cached_page
 from ..views import is_staff, now
 
 bp = Blueprint("ledger", __name__)
@@ -65,6 +66,7 @@ def _filters() -> tuple[InputFilter, list[str]]:
 
 
 @bp.get("/assemblies/<slug>/input")
+@cached_page
 def show_input(slug: str) -> str:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug, include_planned=is_staff())
@@ -89,6 +91,7 @@ def show_input(slug: str) -> str:
 
 
 @bp.get("/assemblies/<slug>/input/report")
+@cached_page
 def show_report(slug: str) -> str:
     session = get_session()
     assembly = assemblies.get_assembly(session, slug, include_planned=is_staff())

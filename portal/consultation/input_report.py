@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import csvsafe
@@ -139,17 +139,27 @@ def _public_statuses() -> tuple[CommentStatus, ...]:
     return (CommentStatus.VISIBLE, CommentStatus.HIDDEN)
 
 
+def _recommendation_ids(assembly: Assembly) -> Select[int]:
+    return select(Recommendation.id).where(Recommendation.assembly_id == assembly.id)
+
+
+def _thread_root() -> ColumnElement[bool]:
+    """A comment that starts a thread. Written so that no index on parent_id serves it: almost
+    every comment is a root, and SQLite without statistics would walk that index through every
+    comment of every assembly instead of looking up the assembly's recommendations."""
+    return func.coalesce(Comment.parent_id, 0) == 0
+
+
 def _rows(session: Session, assembly: Assembly) -> list[InputRow]:
     """Every public input of the assembly (visible or hidden; never pending), light."""
     comments = session.execute(
         select(
             Comment.id, Comment.recommendation_id, Comment.created_at, User.district, Comment.status
         )
-        .join(Recommendation, Recommendation.id == Comment.recommendation_id)
         .outerjoin(User, User.id == Comment.author_id)
         .where(
-            Recommendation.assembly_id == assembly.id,
-            Comment.parent_id.is_(None),
+            Comment.recommendation_id.in_(_recommendation_ids(assembly)),
+            _thread_root(),
             Comment.status.in_(_public_statuses()),
         )
     ).all()
@@ -183,20 +193,23 @@ def _rows(session: Session, assembly: Assembly) -> list[InputRow]:
 
 def _current_kinds(session: Session, assembly: Assembly) -> dict[InputRef, DispositionKind]:
     """The current recorded kind of every input of the assembly (one query)."""
-    rows = session.execute(
-        select(Disposition.comment_id, Disposition.response_id, Disposition.kind)
-        .outerjoin(Comment, Comment.id == Disposition.comment_id)
-        .outerjoin(Recommendation, Recommendation.id == Comment.recommendation_id)
-        .outerjoin(ConsultationResponse, ConsultationResponse.id == Disposition.response_id)
-        .where(
-            Disposition.state == DispositionState.RECORDED,
-            (Recommendation.assembly_id == assembly.id)
-            | (ConsultationResponse.assembly_id == assembly.id),
+    recorded = select(Disposition.id, Disposition.comment_id, Disposition.response_id).where(
+        Disposition.state == DispositionState.RECORDED
+    )
+    on_comments = recorded.add_columns(Disposition.kind).where(
+        Disposition.comment_id.in_(
+            select(Comment.id).where(Comment.recommendation_id.in_(_recommendation_ids(assembly)))
         )
-        .order_by(Disposition.id)
-    ).all()
+    )
+    on_responses = recorded.add_columns(Disposition.kind).where(
+        Disposition.response_id.in_(
+            select(ConsultationResponse.id).where(ConsultationResponse.assembly_id == assembly.id)
+        )
+    )
+    # Two narrow queries (an OR across both kinds of input walked every disposition).
+    rows = sorted([*session.execute(on_comments), *session.execute(on_responses)])
     kinds: dict[InputRef, DispositionKind] = {}
-    for comment_id, response_id, kind in rows:
+    for _id, comment_id, response_id, kind in rows:
         ref = (
             InputRef("comment", comment_id)
             if comment_id
@@ -250,12 +263,14 @@ def _load_items(
             found[InputRef("response", r.id)] = r
     replies: dict[int, list[Comment]] = {}
     if comment_ids:
-        for reply in session.scalars(
+        # Sorted here, not in SQL: an ORDER BY created_at leads SQLite to walk the index on
+        # created_at through every comment instead of looking up the page's threads.
+        found_replies = session.scalars(
             select(Comment)
             .where(Comment.parent_id.in_(comment_ids), Comment.status.in_(_public_statuses()))
             .options(selectinload(Comment.author))
-            .order_by(Comment.created_at, Comment.id)
-        ):
+        ).all()
+        for reply in sorted(found_replies, key=lambda c: (c.created_at, c.id)):
             replies.setdefault(reply.parent_id or 0, []).append(reply)
     history = dispositions_for(session, refs)
     items = []
@@ -363,8 +378,7 @@ def revisions_written_on(session: Session, assembly: Assembly) -> list[tuple[int
     """(recommendation id, revision id) pairs that public input was written on (one query)."""
     comments = session.execute(
         select(Comment.recommendation_id, Comment.revision_id)
-        .join(Recommendation, Recommendation.id == Comment.recommendation_id)
-        .where(Recommendation.assembly_id == assembly.id, Comment.parent_id.is_(None))
+        .where(Comment.recommendation_id.in_(_recommendation_ids(assembly)), _thread_root())
         .where(Comment.status.in_(_public_statuses()))
         .distinct()
     ).all()

@@ -155,3 +155,21 @@ def test_pages_with_a_form_token_are_never_kept(cached_app: Flask) -> None:
     other = cached_app.test_client().get("/test-form")
     assert "ETag" not in other.headers
     assert other.get_data(as_text=True) != first.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/recommendations",
+        "/recommendations?overdue=1",
+        "/assemblies/middelalderbyen-2019/input",
+        "/assemblies/middelalderbyen-2019/input/report",
+        "/organisations/1",
+    ],
+)
+def test_the_tracker_input_and_organisation_pages_are_kept(cached_app: Flask, url: str) -> None:
+    client = cached_app.test_client()
+    first, queries = _queries(cached_app, client, url)
+    assert first.status_code == 200 and queries > 0
+    again, queries = _queries(cached_app, client, url)
+    assert again.status_code == 200 and queries == 0 and again.data == first.data
