@@ -227,11 +227,22 @@ def tell_overdue_followers() -> None:
         log.info("overdue answers: %d e-mails to followers queued", sent)
 
 
+@periodic(crontab(minute="41", hour="3"))
+def refresh_statistics() -> None:
+    """Every night: fresh table statistics for SQLite's query planner (see portal/db.py)."""
+    from .db import engine_of, refresh_statistics
+
+    if refresh_statistics(engine_of(current_app)):
+        log.info("database statistics refreshed")
+
+
 def on_consumer_start(app: Flask) -> None:
-    """Before the consumer takes jobs: what a dead worker left behind is cleaned up at once."""
+    """Before the consumer takes jobs: what a dead worker left behind is cleaned up at once, and
+    the planner gets statistics (a database seeded or migrated since has none)."""
     with app.app_context():
         check_draws()
         sweep_outbox()
+        refresh_statistics()
 
 
 __all__ = ["build_huey", "clock", "crontab", "enqueue", "get_huey", "init_app", "job", "periodic"]
