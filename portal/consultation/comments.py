@@ -28,7 +28,7 @@ from ..models import (
 from ..phases import Feature, local_date
 from ..sanitize import plain_text_to_html
 from .paragraphs import current_public_revision, split_paragraphs
-from .rules import require_can_post, require_open
+from .rules import require_can_post, require_open, round_still_open
 
 MAX_COMMENT = 5000
 
@@ -130,9 +130,7 @@ def can_edit(comment: Comment, user: User | None, assembly: Assembly, now: datet
     """The author may edit while the round the comment was written in is still open."""
     if user is None or comment.author_id != user.id or comment.status == CommentStatus.HIDDEN:
         return False
-    today = local_date(now)
-    phase = next((p for p in assembly.phases if p.id == comment.phase_id), None)
-    return phase is not None and phase.starts_on <= today <= phase.ends_on
+    return round_still_open(assembly, comment.phase_id, local_date(now))
 
 
 def edit_comment(

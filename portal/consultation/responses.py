@@ -32,7 +32,7 @@ from ..models import (
 from ..phases import Feature, local_date
 from ..sanitize import plain_text_to_html
 from .paragraphs import current_public_revision
-from .rules import require_can_post, require_open
+from .rules import require_can_post, require_open, round_still_open
 
 MAX_TITLE = 200
 MAX_TEXT = 20000
@@ -167,9 +167,7 @@ def can_edit_response(
     """The person who filed it may change it while the round it was filed in is open."""
     if user is None or response.author_id != user.id or response.status == CommentStatus.HIDDEN:
         return False
-    today = local_date(now)
-    phase = next((p for p in assembly.phases if p.id == response.phase_id), None)
-    return phase is not None and phase.starts_on <= today <= phase.ends_on
+    return round_still_open(assembly, response.phase_id, local_date(now))
 
 
 def edit_response(

@@ -14,6 +14,12 @@ from ..people.residents import can_post
 from ..phases import PHASE_FEATURES, Feature, allows, current_phase
 
 
+def round_still_open(assembly: Assembly, phase_id: int | None, today: date) -> bool:
+    """Whether the round an input was written in (its phase) is still open on `today`."""
+    phase = next((p for p in assembly.phases if p.id == phase_id), None)
+    return phase is not None and phase.starts_on <= today <= phase.ends_on
+
+
 def require_can_post(user: User) -> None:
     if not can_post(user):
         raise Forbidden(str(_l("Bekræft din e-mailadresse, før du skriver.")))

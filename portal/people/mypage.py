@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..consultation.ledger import untreated_counts
+from ..consultation.rules import round_still_open
 from ..models import (
     AnswerStatus,
     Assembly,
@@ -253,12 +254,10 @@ def filed_responses(
     ).all()
     result = []
     for response, assembly in rows:
-        phase = next((p for p in assembly.phases if p.id == response.phase_id), None)
         editable = (
             response.author_id == user.id
             and response.status != CommentStatus.HIDDEN
-            and phase is not None
-            and phase.starts_on <= today <= phase.ends_on
+            and round_still_open(assembly, response.phase_id, today)
         )
         result.append(FiledResponse(response, assembly, editable))
     return result
