@@ -157,9 +157,14 @@ def test_members_and_facilitators_get_every_page(app: Flask, ids: dict[str, Any]
     client = app.test_client()
     login(client, DEMO_EMAILS[who])
     for rule, method in workspace_routes(app):
-        if method == "GET":
+        if method == "GET" and rule not in AUTHOR_ONLY:
             response = client.get(url(rule, ids))
             assert response.status_code in (200, 303), (who, rule, response.status_code)
+
+
+# A post's edit form is its author's alone, and only for a while (tests/web/test_workspace.py:
+# others get 403, the author after the grace period is sent back to the thread).
+AUTHOR_ONLY = {"/assemblies/<slug>/workspace/posts/<int:post_id>/edit"}
 
 
 def test_unknown_assembly_is_not_found(login_as: Any) -> None:
