@@ -394,7 +394,7 @@ def _response_edit_context(response_id: int, **_kwargs: Any) -> dict[str, Any]:
         "assembly": assembly,
         "positions": list(ResponsePosition),
         "history": responses.response_history(session, response),
-        "can_edit": responses.can_edit_response(response, current_account(), assembly, now()),
+        "can_edit": responses.can_edit_response(response, current_account(), assembly, today()),
         "back": _back_to(response),
     }
 

@@ -4,7 +4,7 @@ draft or on the assembly's whole draft, with an optional PDF checked by its cont
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
@@ -162,12 +162,12 @@ def file_response(
 
 
 def can_edit_response(
-    response: ConsultationResponse, user: User | None, assembly: Assembly, now: datetime
+    response: ConsultationResponse, user: User | None, assembly: Assembly, today: date
 ) -> bool:
     """The person who filed it may change it while the round it was filed in is open."""
     if user is None or response.author_id != user.id or response.status == CommentStatus.HIDDEN:
         return False
-    return round_still_open(assembly, response.phase_id, local_date(now))
+    return round_still_open(assembly, response.phase_id, today)
 
 
 def edit_response(
@@ -183,7 +183,7 @@ def edit_response(
     assert assembly is not None
     if response.author_id != actor.id:
         raise Forbidden()
-    if not can_edit_response(response, actor, assembly, now):
+    if not can_edit_response(response, actor, assembly, local_date(now)):
         require_open(assembly, Feature.COMMITTEE_INPUT, local_date(now))
         raise PhaseClosed(str(_l("Høringssvaret kan ikke længere rettes.")))
     form.organisation_id = response.organisation_id  # a response stays its organisation's

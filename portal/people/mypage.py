@@ -9,12 +9,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..consultation.ledger import untreated_counts
-from ..consultation.rules import round_still_open
+from ..consultation.responses import can_edit_response
 from ..models import (
     AnswerStatus,
     Assembly,
     Comment,
-    CommentStatus,
     ConsultationResponse,
     CouncilAnswer,
     Member,
@@ -254,11 +253,7 @@ def filed_responses(
     ).all()
     result = []
     for response, assembly in rows:
-        editable = (
-            response.author_id == user.id
-            and response.status != CommentStatus.HIDDEN
-            and round_still_open(assembly, response.phase_id, today)
-        )
+        editable = can_edit_response(response, user, assembly, today)
         result.append(FiledResponse(response, assembly, editable))
     return result
 
