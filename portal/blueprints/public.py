@@ -109,6 +109,7 @@ def show_assembly(slug: str) -> str:
     assembly = domain.get_assembly(session, slug, include_planned=is_staff())
     recommendations = domain.public_recommendations(assembly)
     user = viewer()
+    whole_draft_responses = responses.list_responses(session, assembly, None, user)
     return render_template(
         "public/assembly.html",
         assembly=assembly,
@@ -121,7 +122,8 @@ def show_assembly(slug: str) -> str:
         recommendations=recommendations,
         support=domain.support_counts(session, recommendations),
         now=now(),
-        whole_draft_responses=responses.list_responses(session, assembly, None, viewer()),
+        whole_draft_responses=whole_draft_responses,
+        editable_response_ids=responses.editable_ids(whole_draft_responses, user, assembly, today()),
         responses_open=bool(user and responses.organisations_for(session, user))
         and phases.allows(assembly, phases.Feature.COMMITTEE_INPUT, today()),
     )

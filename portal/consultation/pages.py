@@ -19,7 +19,7 @@ from ..people.residents import can_post
 from ..phases import Feature, local_date
 from .comments import CommentPage, Order, list_threads, paragraph_counts
 from .paragraphs import current_public_revision, public_revisions, split_paragraphs
-from .responses import list_responses, organisations_for
+from .responses import editable_ids, list_responses, organisations_for
 from .rules import Window, window
 
 
@@ -35,6 +35,7 @@ class RecommendationInput:
     viewer_can_post: bool
     viewer_organisations: bool
     accepts_comments: bool  # a published draft (final recommendations take none)
+    editable_response_ids: frozenset[int]  # the viewer's own, while their round is open
 
     @property
     def comments_open(self) -> bool:
@@ -62,17 +63,19 @@ def recommendation_input(
     organisations' responses, and whether (and until when) input is accepted."""
     revision = current_public_revision(rec)
     today = local_date(now)
+    filed = list_responses(session, rec.assembly, rec, viewer)
     return RecommendationInput(
         revision=revision,
         paragraphs=split_paragraphs(revision.text if revision else rec.text),
         counts=paragraph_counts(session, revision) if revision else {},
         comments=list_threads(session, rec, viewer, order=order, page=page, size=size),
-        responses=list_responses(session, rec.assembly, rec, viewer),
+        responses=filed,
         comment_window=window(rec.assembly, Feature.COMMENT, today),
         response_window=window(rec.assembly, Feature.COMMITTEE_INPUT, today),
         viewer_can_post=can_post(viewer),
         viewer_organisations=bool(viewer and organisations_for(session, viewer)),
         accepts_comments=rec.status == RecommendationStatus.DRAFT and revision is not None,
+        editable_response_ids=editable_ids(filed, viewer, rec.assembly, today),
     )
 
 

@@ -170,6 +170,13 @@ def can_edit_response(
     return round_still_open(assembly, response.phase_id, today)
 
 
+def editable_ids(
+    responses: list[ConsultationResponse], user: User | None, assembly: Assembly, today: date
+) -> frozenset[int]:
+    """Which of these responses the viewer may still change (each by its own round)."""
+    return frozenset(r.id for r in responses if can_edit_response(r, user, assembly, today))
+
+
 def edit_response(
     session: Session,
     actor: User,

@@ -336,6 +336,40 @@ def test_the_filer_edits_a_response_until_the_round_closes_and_history_is_kept(
     assert filed.title == "Anden udgave"
 
 
+def test_a_response_from_an_earlier_round_offers_no_edit_while_a_later_round_is_open(
+    app: Flask, data: Session
+) -> None:
+    """The edit link follows the response's own round, not whichever round is open today."""
+    client = login(app, "lokaludvalg@example.org")
+    org_id = responses.organisations_for(data, user(data, "lokaludvalg@example.org"))[0].id
+    posted = client.post(
+        f"/assemblies/{SLUG}/responses",
+        data={
+            "organisation_id": str(org_id),
+            "recommendation": "2",
+            "title": "Fra første runde",
+            "position": "other",
+            "text": "Skrevet i en tidligere runde.",
+        },
+    )
+    assert posted.status_code == 302
+    filed = data.scalars(
+        select(ConsultationResponse).order_by(ConsultationResponse.id.desc())
+    ).first()
+    assert filed is not None and filed.phase_id is not None
+    edit = f"/responses/{filed.id}/edit"
+    assert f'href="{edit}"' in client.get(f"{REC_URL}/2").data.decode()
+    earlier = next(p for p in groent(data).phases if p.ends_on < NOW.date())
+    filed.phase_id = earlier.id
+    data.commit()
+    page = client.get(f"{REC_URL}/2").data.decode()
+    assert "Fra første runde" in page and "Afgiv høringssvar" in page  # today's round is open
+    assert f'href="{edit}"' not in page
+    assert client.post(
+        edit, data={"title": "Sent", "position": "other", "text": "x"}
+    ).status_code == 409
+
+
 def test_people_outside_organisations_cannot_file_responses(app: Flask) -> None:
     client = login(app, "resident@example.org")
     assert client.get(f"/assemblies/{SLUG}/responses/new").status_code == 404

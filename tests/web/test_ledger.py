@@ -194,6 +194,32 @@ def test_my_input_needs_a_login_and_shows_what_happened(login_as, client: FlaskC
     assert "/mine/input" in client.get("/mine").get_data(as_text=True)
 
 
+def test_only_the_filer_of_a_hidden_response_is_offered_the_appeal(
+    app: Flask, db: Session
+) -> None:
+    """Colleagues in the organisation see their response was hidden and why, but the appeal is
+    the filer's alone (anyone else would be refused)."""
+    from portal.models import CommentStatus, ModerationReason, OrganisationPerson
+
+    s = f.setup(db)
+    hidden = f.response(db, s, "Et skarpt høringssvar")
+    hidden.status = CommentStatus.HIDDEN
+    hidden.moderation_reason = ModerationReason.PERSONAL_ATTACK
+    colleague = f.user(db, "Kaj Kollega")
+    assert s.organisation is not None and s.org_person is not None
+    db.add(OrganisationPerson(organisation_id=s.organisation.id, user_id=colleague.id))
+    db.commit()
+    appeal = f"/responses/{hidden.id}/appeal"
+    filer = _login(app.test_client(), s.org_person.email).get("/mine/input").get_data(as_text=True)
+    assert f'href="{appeal}"' in filer and "Din tekst (kun du kan se den)" in filer
+    other = _login(app.test_client(), colleague.email)
+    page = other.get("/mine/input").get_data(as_text=True)
+    assert "Et skarpt høringssvar" in page and "kun jeres organisation kan se den" in page
+    assert f'href="{appeal}"' not in page
+    assert "Kun den, der indsendte høringssvaret, kan klage" in page
+    assert other.post(appeal, data={"appeal": "Uenig"}).status_code in {403, 404}
+
+
 def test_the_secretariat_and_facilitators_see_untreated_input_on_mine(
     client: FlaskClient, db: Session
 ) -> None:
