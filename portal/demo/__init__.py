@@ -62,7 +62,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, Role | None]] = [
     ("member@example.org", "Mette Medlem", None),
     ("member2@example.org", "Mads Medlem", None),
     ("lokaludvalg@example.org", "Østerbro Lokaludvalg", None),
-    ("council@example.org", "Teknik- og Miljøudvalget", Role.COUNCIL),
+    ("council@example.org", "Camilla Forvaltning", Role.COUNCIL),
     ("resident@example.org", "Rasmus Borger", None),
 ]
 
