@@ -283,26 +283,34 @@ def test_lokaludvalg_files_a_response_with_a_pdf(app: Flask, data: Session) -> N
     assert "Østerbro Lokaludvalgs høringssvar til udkastet" in org_page
 
 
-def test_the_filer_edits_a_response_until_the_round_closes_and_history_is_kept(
-    app: Flask, data: Session
-) -> None:
-    client = login(app, "lokaludvalg@example.org")
+def file_response(
+    client: FlaskClient, data: Session, title: str, position: str, text: str
+) -> ConsultationResponse:
+    """The logged-in lokaludvalg person files a response to recommendation 2 (no PDF)."""
     org_id = responses.organisations_for(data, user(data, "lokaludvalg@example.org"))[0].id
     posted = client.post(
         f"/assemblies/{SLUG}/responses",
         data={
             "organisation_id": str(org_id),
             "recommendation": "2",
-            "title": "Første udgave",
-            "position": "opposes",
-            "text": "Vi er imod.",
+            "title": title,
+            "position": position,
+            "text": text,
         },
     )
     assert posted.status_code == 302
     filed = data.scalars(
         select(ConsultationResponse).order_by(ConsultationResponse.id.desc())
     ).first()
-    assert filed is not None
+    assert filed is not None and filed.title == title
+    return filed
+
+
+def test_the_filer_edits_a_response_until_the_round_closes_and_history_is_kept(
+    app: Flask, data: Session
+) -> None:
+    client = login(app, "lokaludvalg@example.org")
+    filed = file_response(client, data, "Første udgave", "opposes", "Vi er imod.")
     edit = f"/responses/{filed.id}/edit"
     page = client.get(f"{REC_URL}/2").data.decode()
     assert f'href="{edit}"' in page
@@ -341,22 +349,10 @@ def test_a_response_from_an_earlier_round_offers_no_edit_while_a_later_round_is_
 ) -> None:
     """The edit link follows the response's own round, not whichever round is open today."""
     client = login(app, "lokaludvalg@example.org")
-    org_id = responses.organisations_for(data, user(data, "lokaludvalg@example.org"))[0].id
-    posted = client.post(
-        f"/assemblies/{SLUG}/responses",
-        data={
-            "organisation_id": str(org_id),
-            "recommendation": "2",
-            "title": "Fra første runde",
-            "position": "other",
-            "text": "Skrevet i en tidligere runde.",
-        },
+    filed = file_response(
+        client, data, "Fra første runde", "other", "Skrevet i en tidligere runde."
     )
-    assert posted.status_code == 302
-    filed = data.scalars(
-        select(ConsultationResponse).order_by(ConsultationResponse.id.desc())
-    ).first()
-    assert filed is not None and filed.phase_id is not None
+    assert filed.phase_id is not None
     edit = f"/responses/{filed.id}/edit"
     assert f'href="{edit}"' in client.get(f"{REC_URL}/2").data.decode()
     earlier = next(p for p in groent(data).phases if p.ends_on < NOW.date())
@@ -365,9 +361,10 @@ def test_a_response_from_an_earlier_round_offers_no_edit_while_a_later_round_is_
     page = client.get(f"{REC_URL}/2").data.decode()
     assert "Fra første runde" in page and "Afgiv høringssvar" in page  # today's round is open
     assert f'href="{edit}"' not in page
-    assert client.post(
-        edit, data={"title": "Sent", "position": "other", "text": "x"}
-    ).status_code == 409
+    assert (
+        client.post(edit, data={"title": "Sent", "position": "other", "text": "x"}).status_code
+        == 409
+    )
 
 
 def test_people_outside_organisations_cannot_file_responses(app: Flask) -> None:

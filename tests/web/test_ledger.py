@@ -194,9 +194,7 @@ def test_my_input_needs_a_login_and_shows_what_happened(login_as, client: FlaskC
     assert "/mine/input" in client.get("/mine").get_data(as_text=True)
 
 
-def test_only_the_filer_of_a_hidden_response_is_offered_the_appeal(
-    app: Flask, db: Session
-) -> None:
+def test_only_the_filer_of_a_hidden_response_is_offered_the_appeal(app: Flask, db: Session) -> None:
     """Colleagues in the organisation see their response was hidden and why, but the appeal is
     the filer's alone (anyone else would be refused)."""
     from portal.models import CommentStatus, ModerationReason, OrganisationPerson
