@@ -161,6 +161,26 @@ MEASURE = """
     problems.push(`page is ${doc.scrollWidth}px wide in a ${window.innerWidth}px window: `
       + wide.slice(-4).join(', '));
   }
+  // A table in a scroll wrapper should scroll, not squeeze: no word in a cell is split over
+  // two lines (words with a hyphen or slash may break there).
+  const cells = [...document.querySelectorAll('.table--responsive-scroll td')]
+    .filter(td => td.checkVisibility()).slice(0, 80);
+  cells: for (const td of cells) {
+    const texts = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      for (const m of node.textContent.matchAll(/[^\\s\\-\\/–]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+          .map(r => Math.round(r.top)));
+        if (tops.size > 1) {
+          problems.push(`a table cell splits the word "${m[0].slice(0, 30)}" over lines`);
+          break cells;
+        }
+      }
+    }
+  }
   const shown = el => el.checkVisibility({visibilityProperty: true})
     && !el.closest('.sr-only, .honeypot');
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
